@@ -1,0 +1,24 @@
+/**
+ * xtream-error-ux/core — DOM-free: runs in pages, service workers and plain Node.
+ */
+export { catalog, lookup, textKeys, textKeyOf, panelFloodRules, strictPanelFloodRules } from './catalog.js';
+export type { CatalogEntry, Category, EntryKind, Fixer, FloodCount, RetryPolicy, Severity, Source } from './catalog.js';
+export { classify, describeAccount, parseRetryAfter } from './classify.js';
+export type { ClassifyOptions, AccountOptions } from './classify.js';
+export { describeEndpoint, isApiEndpoint, isPanelEndpoint } from './endpoints.js';
+export { redactUrl, redactText, REDACTED } from './redact.js';
+export {
+  createI18n,
+  configureI18n,
+  getI18n,
+  setLanguage,
+  setDefaultLocaleLoader,
+  resolveLanguage,
+  languageDirection,
+  SUPPORTED_LANGUAGES,
+  SOURCE_LANGUAGE,
+  NAMESPACES,
+} from './i18n.js';
+export type { I18nOptions, LocaleLoader, LocaleFile, LanguageInfo, XtreamI18n } from './i18n.js';
+export { fetchLocaleLoader } from './locale-loaders.js';
+export type { AccountFacts, Diagnosis, Endpoint, EndpointKind, Observation } from './types.js';
