@@ -24,9 +24,9 @@ const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
  *  - "OK": the universal status word (severity.success).
  *  - "×{{count}}", "{{title}} — {{severity}}": patterns with no words in them.
  *  - "Browser", "Endpoint": the standard terms in de/nl/it/pl UI vocabulary.
- *  - "Information": the same word in French; "Error": the same word in Spanish.
+ *  - "Information", "Notifications": the same words in French; "Error": the same word in Spanish.
  */
-const SAME_AS_ENGLISH_ALLOWED = new Set(['OK', '×{{count}}', '{{title}} — {{severity}}', 'Browser', 'Endpoint', 'Information', 'Error']);
+const SAME_AS_ENGLISH_ALLOWED = new Set(['OK', '×{{count}}', '{{title}} — {{severity}}', 'Browser', 'Endpoint', 'Information', 'Notifications', 'Error']);
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type Resources = Record<string, Record<Ns, Record<string, Json>>>;
