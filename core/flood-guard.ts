@@ -1,0 +1,457 @@
+/**
+ * The flood guard: keeps a client under the panel's flood-protection thresholds.
+ *
+ * Its promise: an automatic request never makes the failure that crosses a panel's blocking
+ * threshold. The guard pauses one failure short (`margin`), limits requests in flight to the
+ * failures left, waits after every failure, mirrors the panel's own blocks and stops for good
+ * on definitive failures. Only a person, told the consequence, can go past a pause (`allowOnce`).
+ */
+import { panelFloodRules } from './catalog.js';
+import { createMemoryStore } from './stores/memory.js';
+import { EMPTY_FLOOD_STATE, type FloodSlot, type FloodState, type FloodStore } from './stores/types.js';
+import type { Diagnosis, Endpoint, EndpointKind } from './types.js';
+
+export interface FloodThresholds {
+  /** Failures at which the panel logs a warning. */
+  readonly warn: number;
+  /** Failures at which the panel blocks for `blockMs`. */
+  readonly block: number;
+  readonly blockMs: number;
+  /** Failures at which the panel blocks for `extendedMs`, each further failure restarting it. */
+  readonly extended: number;
+  readonly extendedMs: number;
+  /** A failure-free period after which the panel forgets its count. */
+  readonly quietMs: number;
+}
+
+export interface FloodBackoff {
+  /** The least wait after any failure: longer than the 2-second chain strict panels count. */
+  readonly minMs: number;
+  /** The exponential part: `baseMs · 2^(streak−1)`, scaled by a jitter factor in [0, 1). */
+  readonly baseMs: number;
+  /** The whole wait's cap. */
+  readonly maxMs: number;
+  /** Retry-After is honoured up to this. */
+  readonly retryAfterCapMs: number;
+}
+
+export const defaultFloodThresholds: FloodThresholds = Object.freeze({ ...panelFloodRules, quietMs: 60 * 60_000 });
+export const defaultFloodBackoff: FloodBackoff = Object.freeze({
+  minMs: 2_500,
+  baseMs: 1_000,
+  maxMs: 60_000,
+  retryAfterCapMs: 60 * 60_000,
+});
+/** How long a reserved slot waits for its `record` before it lapses. */
+export const FLOOD_SLOT_TTL_MS = 30_000;
+/**
+ * Added to the ends of mirrored panel blocks and of the quiet hour: the panel starts counting
+ * when a request arrives, the guard when the answer does — never resume a hair too early.
+ */
+const SAFETY_MS = 1_000;
+
+export type FloodLevel = 'ok' | 'warning' | 'blocked';
+/**
+ * Why requests wait:
+ * - `backoff`: the pause after a failure (or every slot is taken by requests in flight);
+ * - `threshold`: one more failure would make the panel block — waits for the quiet hour or a person;
+ * - `panel-block`: the panel is blocking this client (mirrored, timed);
+ * - `hard-stop`: a definitive failure (expired, banned, IP/country/ISP lock, VPN) — no time lifts it;
+ * - `retry-after`: the server asked to wait.
+ */
+export type FloodReason = 'backoff' | 'threshold' | 'panel-block' | 'hard-stop' | 'retry-after';
+
+export interface FloodStatus {
+  readonly key: string;
+  /** Whether a request may be sent now (for `begin`: whether this one was). */
+  readonly allowed: boolean;
+  readonly level: FloodLevel;
+  /** Failures the panel has counted, as far as the guard knows. */
+  readonly failures: number;
+  /** Failures automatic requests may still make before the guard pauses (0 when paused). */
+  readonly attemptsLeft: number;
+  /** When requests may resume by themselves; absent for a hard stop and when allowed. */
+  readonly retryAt?: number;
+  /** What holds requests back (or, with a ticket, what the ticket goes past). */
+  readonly reason?: FloodReason;
+  /** A person's `allowOnce` ticket is waiting for the next `begin`. */
+  readonly ticket: boolean;
+  readonly inFlight: number;
+  /**
+   * At a pause point: what one more failure does — the panel blocks for `blockMs`. This is the
+   * consequence to spell out before a person chooses "try anyway".
+   */
+  readonly consequence?: { readonly failures: number; readonly blockMs: number };
+  /** The last failure, as facts (no server text, no URL). */
+  readonly diagnosis?: Diagnosis;
+}
+
+/** What `begin` answers: a status, and the slot to hand back to `record` when allowed. */
+export interface FloodTicket extends FloodStatus {
+  readonly slot?: string;
+}
+
+/**
+ * What happened to a request: a Diagnosis (a failure), `null` or `'success'` (a successful
+ * authentication), `'failure'` (a failure the panel counts, without details), or `'neutral'`
+ * (an answer that proves nothing about authentication: it only settles the slot).
+ */
+export type FloodOutcome = Diagnosis | null | 'success' | 'failure' | 'neutral';
+
+/** The request a check is about; Stream API (billing) calls and the portal's own pages are never held back. */
+export interface FloodRequest {
+  readonly kind?: EndpointKind;
+}
+
+export interface FloodGuardOptions {
+  thresholds?: Partial<FloodThresholds>;
+  /** How many failures short of a panel block the guard pauses (at least 1; default 1). */
+  margin?: number;
+  now?: () => number;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  store?: FloodStore;
+  backoff?: Partial<FloodBackoff>;
+  /** Hosts that share one panel's count (API, stream and load-balancer hosts): host name → key. */
+  groups?: Readonly<Record<string, string>>;
+}
+
+export interface FloodGuard {
+  /** Reads only. */
+  check(key: string, request?: FloodRequest): Promise<FloodStatus>;
+  /** Asks to send one request; when allowed, reserves a slot (consuming a waiting ticket). */
+  begin(key: string, request?: FloodRequest): Promise<FloodTicket>;
+  /** Records what happened — always counts, even during a block — and settles a slot. */
+  record(key: string, outcome: FloodOutcome, slot?: string): Promise<FloodStatus>;
+  /** A person chose to try anyway: one ticket past a threshold pause or a hard stop. */
+  allowOnce(key: string): Promise<FloodStatus>;
+  /**
+   * The viewer says they fixed it: lifts a hard stop and a pause (keeping the count: the panel
+   * keeps its own). `hardStopOnly` lifts the hard stop alone (guardedFetch: credentials changed).
+   */
+  reset(key: string, options?: { hardStopOnly?: boolean }): Promise<FloodStatus>;
+  snapshot(): Promise<Record<string, FloodStatus>>;
+  /** Called with the new status whenever a key's state changes here or in another tab. */
+  subscribe(key: string, listener: (status: FloodStatus) => void): () => void;
+  /** The key for a URL: its host name, or the group it is configured into. */
+  keyFor(url: string | URL): string;
+  /** The guard's clock. */
+  now(): number;
+  readonly thresholds: FloodThresholds;
+  readonly margin: number;
+}
+
+/** Thrown by guardedFetch instead of sending a request the guard holds back. */
+export class FloodBlockedError extends Error {
+  override readonly name = 'FloodBlockedError';
+  readonly key: string;
+  readonly retryAt?: number;
+  readonly reason: FloodReason;
+  readonly diagnosis?: Diagnosis;
+  readonly status: FloodStatus;
+
+  constructor(status: FloodStatus) {
+    const reason = status.reason ?? 'backoff';
+    super(
+      status.retryAt === undefined
+        ? `Requests to ${status.key} are stopped (${reason})`
+        : `Requests to ${status.key} are paused until ${new Date(status.retryAt).toISOString()} (${reason})`,
+    );
+    this.key = status.key;
+    this.retryAt = status.retryAt;
+    this.reason = reason;
+    this.diagnosis = status.diagnosis;
+    this.status = status;
+  }
+}
+
+const EXEMPT_KINDS: ReadonlySet<EndpointKind> = new Set(['stream-api', 'other']);
+
+/** Whether requests of this kind are never held back (billing, the portal's own pages). */
+export function isExemptRequest(request: FloodRequest | undefined): boolean {
+  return request?.kind !== undefined && EXEMPT_KINDS.has(request.kind);
+}
+
+/** The diagnosis as facts only: no server text, no URL, nothing a credential could hide in. */
+function factsOf(diagnosis: Diagnosis): Diagnosis {
+  const endpoint: Endpoint | undefined = diagnosis.endpoint
+    ? { kind: diagnosis.endpoint.kind, bulk: diagnosis.endpoint.bulk, action: diagnosis.endpoint.action, host: diagnosis.endpoint.host }
+    : undefined;
+  return JSON.parse(
+    JSON.stringify({
+      source: diagnosis.source,
+      code: diagnosis.code,
+      known: diagnosis.known,
+      key: diagnosis.key,
+      kind: diagnosis.kind,
+      category: diagnosis.category,
+      severity: diagnosis.severity,
+      fixer: diagnosis.fixer,
+      retry: diagnosis.retry,
+      flood: diagnosis.flood,
+      definitive: diagnosis.definitive,
+      httpStatus: diagnosis.httpStatus,
+      masked: diagnosis.masked,
+      retryAfterMs: diagnosis.retryAfterMs,
+      endpoint,
+    }),
+  ) as Diagnosis;
+}
+
+function later(a: number | undefined, b: number): number {
+  return a === undefined ? b : Math.max(a, b);
+}
+
+let slotCounter = 0;
+
+export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
+  const thresholds: FloodThresholds = Object.freeze({ ...defaultFloodThresholds, ...options.thresholds });
+  const backoff: FloodBackoff = Object.freeze({ ...defaultFloodBackoff, ...options.backoff });
+  const margin = Math.max(1, Math.floor(options.margin ?? 1));
+  const now = options.now ?? (() => Date.now());
+  const random = options.random ?? Math.random;
+  const store = options.store ?? createMemoryStore();
+  const groups = options.groups ?? {};
+  const listeners = new Map<string, Set<(status: FloodStatus) => void>>();
+  /** The failure counts at which automatic requests pause. */
+  const firstPause = thresholds.block - margin;
+  const secondPause = thresholds.extended - margin;
+
+  /** Drops what time has lifted: lapsed slots, ended waits, and the count after a quiet hour. */
+  function normalize(state: FloodState, at: number): FloodState {
+    let next = state;
+    const live = state.slots.filter((slot) => slot.at + FLOOD_SLOT_TTL_MS > at);
+    if (live.length !== state.slots.length) next = { ...next, slots: live };
+    if (next.blockedUntil !== undefined && next.blockedUntil <= at) next = { ...next, blockedUntil: undefined };
+    if (next.retryAfterUntil !== undefined && next.retryAfterUntil <= at) next = { ...next, retryAfterUntil: undefined };
+    if (next.backoffUntil !== undefined && next.backoffUntil <= at) next = { ...next, backoffUntil: undefined };
+    if (
+      next.lastFailureAt !== undefined &&
+      next.blockedUntil === undefined &&
+      at >= next.lastFailureAt + thresholds.quietMs + SAFETY_MS
+    ) {
+      next = { ...next, failures: 0, streak: 0, lastFailureAt: undefined };
+    }
+    return next;
+  }
+
+  function attemptsLeftAt(failures: number): number {
+    if (failures < firstPause) return firstPause - failures;
+    if (failures >= thresholds.block && failures < secondPause) return secondPause - failures;
+    return 0;
+  }
+
+  /** The status of a normalized state. */
+  function evaluate(key: string, state: FloodState, at: number, request?: FloodRequest): FloodStatus {
+    const { failures } = state;
+    const attemptsLeft = attemptsLeftAt(failures);
+    const inFlight = state.slots.length;
+    const ticket = state.tickets > 0;
+    const base = {
+      key,
+      failures,
+      attemptsLeft,
+      ticket,
+      inFlight,
+      diagnosis: state.diagnosis,
+      consequence:
+        attemptsLeft === 0
+          ? failures >= thresholds.block
+            ? { failures: Math.max(failures + 1, thresholds.extended), blockMs: thresholds.extendedMs }
+            : { failures: thresholds.block, blockMs: thresholds.blockMs }
+          : undefined,
+    };
+    const countLevel: FloodLevel = failures >= thresholds.warn ? 'warning' : 'ok';
+    if (isExemptRequest(request)) return { ...base, allowed: true, level: countLevel };
+
+    // Held back by what a person can go past with a ticket…
+    let personal: { reason: FloodReason; retryAt?: number } | undefined;
+    if (state.hardStop) personal = { reason: 'hard-stop' };
+    else if (attemptsLeft === 0) {
+      const quietEnd = state.lastFailureAt === undefined ? undefined : state.lastFailureAt + thresholds.quietMs + SAFETY_MS;
+      personal = { reason: 'threshold', retryAt: quietEnd };
+    }
+    // …and by time, which nobody can.
+    let timed: { reason: FloodReason; retryAt: number; level: FloodLevel } | undefined;
+    if (state.blockedUntil !== undefined) timed = { reason: 'panel-block', retryAt: state.blockedUntil, level: 'blocked' };
+    else if (state.retryAfterUntil !== undefined) timed = { reason: 'retry-after', retryAt: state.retryAfterUntil, level: 'blocked' };
+    else if (state.backoffUntil !== undefined) timed = { reason: 'backoff', retryAt: state.backoffUntil, level: countLevel };
+
+    const level: FloodLevel = personal ? 'blocked' : (timed?.level ?? countLevel);
+    if (personal?.reason === 'hard-stop' && !ticket) {
+      return { ...base, allowed: false, level, reason: 'hard-stop' };
+    }
+    if (timed) {
+      const retryAt = personal?.retryAt !== undefined && !ticket ? Math.max(personal.retryAt, timed.retryAt) : timed.retryAt;
+      return { ...base, allowed: false, level, reason: timed.level === 'blocked' ? timed.reason : (personal && !ticket ? personal.reason : timed.reason), retryAt };
+    }
+    if (personal) {
+      return ticket
+        ? { ...base, allowed: true, level, reason: personal.reason }
+        : { ...base, allowed: false, level, reason: personal.reason, retryAt: personal.retryAt };
+    }
+    if (!ticket && inFlight >= attemptsLeft) {
+      // Every failure still allowed may already be on its way: wait for one to settle.
+      const oldest = Math.min(...state.slots.map((slot) => slot.at));
+      return { ...base, allowed: false, level, reason: 'backoff', retryAt: oldest + FLOOD_SLOT_TTL_MS };
+    }
+    return { ...base, allowed: true, level };
+  }
+
+  function backoffWait(streak: number): number {
+    const exponent = Math.min(Math.max(streak - 1, 0), 30);
+    const jitter = Math.min(Math.max(random(), 0), 1);
+    return Math.min(backoff.maxMs, backoff.minMs + jitter * backoff.baseMs * 2 ** exponent);
+  }
+
+  function settle(state: FloodState, slot: string | undefined): FloodState {
+    if (state.slots.length === 0) return state;
+    const index = slot === undefined ? 0 : state.slots.findIndex((candidate) => candidate.id === slot);
+    if (index === -1) return state;
+    const slots = state.slots.slice();
+    slots.splice(index, 1);
+    return { ...state, slots };
+  }
+
+  function applyOutcome(state: FloodState, outcome: FloodOutcome, at: number): FloodState {
+    if (outcome === null || outcome === 'success') {
+      return { ...state, failures: 0, streak: 0, lastFailureAt: undefined, backoffUntil: undefined, blockedUntil: undefined, hardStop: undefined, diagnosis: undefined };
+    }
+    if (outcome === 'neutral') return state.streak === 0 ? state : { ...state, streak: 0 };
+    const diagnosis = typeof outcome === 'object' ? outcome : undefined;
+    // Billing calls are not the panel's, and a non-error changes nothing.
+    if (diagnosis && (diagnosis.endpoint?.kind === 'stream-api' || diagnosis.retry === 'not-an-error')) {
+      return state.streak === 0 ? state : { ...state, streak: 0 };
+    }
+    const streak = state.streak + 1;
+    let next: FloodState = { ...state, streak, backoffUntil: later(state.backoffUntil, at + backoffWait(streak)) };
+    if (diagnosis?.retryAfterMs !== undefined && diagnosis.retryAfterMs > 0) {
+      next = { ...next, retryAfterUntil: later(next.retryAfterUntil, at + Math.min(diagnosis.retryAfterMs, backoff.retryAfterCapMs)) };
+    }
+    if (diagnosis) next = { ...next, diagnosis: factsOf(diagnosis) };
+    const counts = diagnosis ? diagnosis.flood !== 'none' : true;
+    if (counts) {
+      const failures = state.failures + 1;
+      next = { ...next, failures, lastFailureAt: at };
+      if (failures >= thresholds.extended) {
+        next = { ...next, blockedUntil: later(next.blockedUntil, at + thresholds.extendedMs + SAFETY_MS) };
+      } else if (state.failures < thresholds.block && failures >= thresholds.block) {
+        next = { ...next, blockedUntil: later(next.blockedUntil, at + thresholds.blockMs + SAFETY_MS) };
+      }
+    }
+    if (diagnosis && (diagnosis.code === 'PANEL_BLOCK' || diagnosis.key === 'PANEL_BLOCK')) {
+      const blockMs = next.failures >= thresholds.extended ? thresholds.extendedMs : thresholds.blockMs;
+      next = { ...next, blockedUntil: later(next.blockedUntil, at + blockMs + SAFETY_MS) };
+    }
+    if (diagnosis?.definitive) next = { ...next, hardStop: true };
+    return next;
+  }
+
+  function notify(key: string, status: FloodStatus): void {
+    const set = listeners.get(key);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(status);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
+  let unsubscribeStore: (() => void) | undefined;
+  function watchStore(): void {
+    if (unsubscribeStore || !store.subscribe) return;
+    unsubscribeStore = store.subscribe((key) => {
+      if (!listeners.has(key)) return;
+      void check(key).then((status) => notify(key, status), () => undefined);
+    });
+  }
+
+  async function check(key: string, request?: FloodRequest): Promise<FloodStatus> {
+    const at = now();
+    const state = normalize((await store.get(key)) ?? EMPTY_FLOOD_STATE, at);
+    return evaluate(key, state, at, request);
+  }
+
+  /** Runs one atomic change and notifies when the state changed. */
+  async function change(key: string, apply: (state: FloodState, at: number) => FloodState): Promise<void> {
+    let changed = false;
+    await store.update(key, (current) => {
+      const at = now();
+      const normalized = normalize(current ?? EMPTY_FLOOD_STATE, at);
+      const next = apply(normalized, at);
+      if (next === normalized && normalized === (current ?? EMPTY_FLOOD_STATE)) return current;
+      changed = true;
+      return next;
+    });
+    if (changed && listeners.has(key)) notify(key, await check(key));
+  }
+
+  return {
+    thresholds,
+    margin,
+    now,
+    check,
+    async begin(key, request) {
+      if (isExemptRequest(request)) return check(key, request);
+      let ticket: FloodTicket | undefined;
+      await change(key, (state, at) => {
+        const status = evaluate(key, state, at, request);
+        if (!status.allowed) {
+          ticket = status;
+          return state;
+        }
+        const slot: FloodSlot = { id: `${at.toString(36)}-${(++slotCounter).toString(36)}-${random().toString(36).slice(2, 8)}`, at };
+        const next: FloodState = { ...state, tickets: 0, slots: [...state.slots, slot] };
+        ticket = { ...evaluate(key, next, at, request), allowed: true, slot: slot.id };
+        return next;
+      });
+      return ticket!;
+    },
+    async record(key, outcome, slot) {
+      await change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at));
+      return check(key);
+    },
+    async allowOnce(key) {
+      await change(key, (state) => (state.tickets > 0 ? state : { ...state, tickets: 1 }));
+      return check(key);
+    },
+    async reset(key, resetOptions) {
+      await change(key, (state) => {
+        if (resetOptions?.hardStopOnly) return state.hardStop ? { ...state, hardStop: undefined } : state;
+        const next: FloodState = { ...state, hardStop: undefined, backoffUntil: undefined, streak: 0 };
+        return attemptsLeftAt(next.failures) === 0 ? { ...next, tickets: 1 } : next;
+      });
+      return check(key);
+    },
+    async snapshot() {
+      const keys = await store.keys();
+      const entries = await Promise.all(keys.map(async (key) => [key, await check(key)] as const));
+      return Object.fromEntries(entries);
+    },
+    subscribe(key, listener) {
+      let set = listeners.get(key);
+      if (!set) listeners.set(key, (set = new Set()));
+      set.add(listener);
+      watchStore();
+      return () => {
+        set!.delete(listener);
+        if (set!.size === 0) listeners.delete(key);
+        if (listeners.size === 0) {
+          unsubscribeStore?.();
+          unsubscribeStore = undefined;
+        }
+      };
+    },
+    keyFor(url) {
+      let host: string;
+      try {
+        host = new URL(String(url)).hostname.toLowerCase();
+      } catch {
+        host = '';
+      }
+      return groups[host] ?? host;
+    },
+  };
+}
