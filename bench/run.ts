@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: sizes, render cost, interception overhead and latency, ratios side by side in one
+ * run. Prints a table and writes bench/results/latest.json (and .md). Never asserts.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  /** Ours ÷ the baseline measured in the same run (time or size: lower is better, unless the name says throughput). */
+  ratio?: number;
+  target?: string;
+}
+
+interface Suite {
+  name: string;
+  module: string;
+  exportName: string;
+}
+
+const suites: Suite[] = [
+  { name: 'classify', module: './classify.js', exportName: 'benchClassify' },
+  { name: 'components', module: './components.js', exportName: 'benchComponents' },
+  { name: 'guardedFetch', module: './guarded-fetch.js', exportName: 'benchGuardedFetch' },
+  { name: 'extension', module: './extension.js', exportName: 'benchExtension' },
+];
+
+const only = process.argv.slice(2);
+const results: Array<{ suite: string; rows: BenchRow[]; error?: string }> = [];
+for (const suite of suites) {
+  if (only.length && !only.includes(suite.name)) continue;
+  const file = new URL(suite.module.replace(/\.js$/, '.ts'), import.meta.url);
+  if (!existsSync(file)) {
+    results.push({ suite: suite.name, rows: [], error: 'not present' });
+    continue;
+  }
+  process.stdout.write(`running ${suite.name}…\n`);
+  try {
+    const module = (await import(suite.module)) as Record<string, () => Promise<BenchRow[]>>;
+    results.push({ suite: suite.name, rows: await module[suite.exportName]!() });
+  } catch (error) {
+    results.push({ suite: suite.name, rows: [], error: String((error as Error)?.stack ?? error) });
+  }
+}
+
+const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(4));
+const lines = ['| suite | measure | value | ratio | target |', '| --- | --- | --- | --- | --- |'];
+for (const { suite, rows, error } of results) {
+  if (error) lines.push(`| ${suite} | ${error.split('\n')[0]} | | | |`);
+  for (const row of rows) lines.push(`| ${suite} | ${row.name} | ${format(row.value)} ${row.unit} | ${row.ratio === undefined ? '' : `${format(row.ratio)}×`} | ${row.target ?? ''} |`);
+}
+const table = lines.join('\n');
+console.log(`\n${table}\n`);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ ...meta, results }, null, 2) + '\n');
+writeFileSync(new URL('./results/latest.md', import.meta.url), `# Bench results\n\n${JSON.stringify(meta)}\n\n${table}\n`);
+console.log('written to bench/results/latest.json and bench/results/latest.md');
+if (results.some((result) => result.error && result.error !== 'not present')) process.exitCode = 1;
