@@ -1,0 +1,312 @@
+/**
+ * guardedFetch: a drop-in `fetch` that asks the flood guard first, classifies what comes back and
+ * records it. It reads only small JSON/text API answers, through a clone; media, playlists and
+ * EPG bodies are never read, teed or buffered. The Response it returns is the original, untouched.
+ */
+import { classify } from './classify.js';
+import { describeEndpoint } from './endpoints.js';
+import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome } from './flood-guard.js';
+import type { Diagnosis, Endpoint } from './types.js';
+
+export interface GuardedFetchOptions {
+  /** The guard to ask and record into (default: one shared in-memory guard). */
+  guard?: FloodGuard;
+  /** The fetch to wrap (default: `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** The guard key (default: `guard.keyFor(url)` — the host name, or its configured group). */
+  key?: string;
+  /**
+   * Automatic retries after transient failures (network, timeout, 5xx, 429, a panel block) for
+   * idempotent requests only, each after the guard's wait. Default 0: no retry.
+   */
+  retries?: number;
+  /** The longest an automatic retry waits for the guard; a longer wait returns the last answer. Default 60 s. */
+  maxRetryWaitMs?: number;
+  /** How to wait (tests pass one that advances a fake clock). */
+  sleep?: (ms: number, signal?: AbortSignal | null) => Promise<void>;
+}
+
+/** Bodies read for classification are at most this long. */
+export const READ_LIMIT_BYTES = 256 * 1024;
+const READABLE_TYPE = /\b(?:json|text\/|javascript)/i;
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
+
+let sharedGuard: FloodGuard | undefined;
+
+/** The guard guardedFetch uses when none is given: in memory, one per context. */
+export function defaultGuard(): FloodGuard {
+  return (sharedGuard ??= createFloodGuard());
+}
+
+/** Credential fingerprints of the requests that met a hard stop — in memory only, never stored. */
+const hardStopCredentials = new WeakMap<FloodGuard, Map<string, string>>();
+
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  return input.url;
+}
+
+function methodOf(input: RequestInfo | URL, init: RequestInit | undefined): string {
+  const method = init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : undefined) ?? 'GET';
+  return method.toUpperCase();
+}
+
+function headersOf(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
+  try {
+    if (init?.headers) return new Headers(init.headers);
+    if (typeof input === 'object' && 'headers' in input) return input.headers;
+  } catch {
+    /* malformed headers: fetch itself will say so */
+  }
+  return new Headers();
+}
+
+const CREDENTIAL_PARAM = /^(?:user(?:name)?|login|pass(?:word)?|mac|sn)$/i;
+const CREDENTIAL_PATHS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
+  [/^\/(?:live|movie|series|timeshift|player_api)\/[^/]+\/[^/]+/i, [2, 3]],
+  [/^\/[^/]+\/[^/]+\/\d+(?:\.[a-z0-9]{1,5})?$/i, [1, 2]],
+];
+
+/** FNV-1a over two seeds: enough to tell credentials apart, never to recover them. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36);
+}
+
+/** A hash of the credentials a request carries (URL forms, query, Basic auth, Stalker MAC cookie). */
+function credentialFingerprint(url: string, headers: Headers): string | undefined {
+  const parts: string[] = [];
+  try {
+    const parsed = new URL(url, 'http://relative.invalid');
+    if (parsed.username || parsed.password) parts.push(`u:${parsed.username}:${parsed.password}`);
+    for (const [name, value] of parsed.searchParams) if (CREDENTIAL_PARAM.test(name)) parts.push(`${name.toLowerCase()}=${value}`);
+    for (const [form, indexes] of CREDENTIAL_PATHS) {
+      if (!form.test(parsed.pathname)) continue;
+      const segments = parsed.pathname.split('/');
+      for (const index of indexes) parts.push(`p${index}=${segments[index] ?? ''}`);
+      break;
+    }
+  } catch {
+    /* not a URL */
+  }
+  const authorization = headers.get('authorization');
+  if (authorization && /^basic\s/i.test(authorization)) parts.push(`a:${authorization}`);
+  const mac = /(?:^|;\s*)mac=([^;]*)/i.exec(headers.get('cookie') ?? '')?.[1];
+  if (mac) parts.push(`mac=${mac}`);
+  return parts.length ? hash(parts.join('\n')) : undefined;
+}
+
+/** Reads at most READ_LIMIT_BYTES of a clone, to its end; a longer body is abandoned unread. */
+async function readSmallBody(clone: Response): Promise<string | undefined> {
+  const reader = clone.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > READ_LIMIT_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return undefined;
+  }
+  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  return new TextDecoder().decode(bytes);
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Whether a response's body may be read for classification: a small JSON/text API answer. */
+function isReadable(response: Response, endpoint: Endpoint, method: string): boolean {
+  if (endpoint.bulk || method === 'HEAD' || response.body === null || response.bodyUsed) return false;
+  if (!READABLE_TYPE.test(response.headers.get('content-type') ?? '')) return false;
+  const length = response.headers.get('content-length');
+  return length === null || (Number(length) >= 0 && Number(length) <= READ_LIMIT_BYTES);
+}
+
+function parseBody(text: string | undefined, contentType: string): unknown {
+  if (text === undefined) return undefined;
+  const trimmed = text.trimStart();
+  if (/json/i.test(contentType) || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Whether an answer proves a successful authentication — what makes a panel forget its count:
+ * a `user_info` with auth 1, a Stalker profile, a stream answering 200/206. Not any 2xx.
+ */
+function provesAuthentication(endpoint: Endpoint, status: number, body: unknown): boolean {
+  switch (endpoint.kind) {
+    case 'stream':
+    case 'stream-token':
+      // A masked panel serves its "expired" video playlist with 200: an m3u8 proves nothing.
+      return (status === 200 || status === 206) && endpoint.extension !== 'm3u8';
+    case 'player-api':
+    case 'panel-api': {
+      const auth = field(field(body, 'user_info'), 'auth');
+      return status === 200 && (auth === 1 || auth === '1' || auth === true);
+    }
+    case 'stalker': {
+      const profile = field(body, 'js');
+      return status === 200 && /get_profile/i.test(endpoint.action ?? '') && profile !== null && typeof profile === 'object' && field(profile, 'id') !== undefined;
+    }
+    default:
+      return false;
+  }
+}
+
+function isAbort(error: unknown, signal: AbortSignal | null | undefined): boolean {
+  if (signal?.aborted && !(field(error, 'name') === 'TimeoutError')) return true;
+  return field(error, 'name') === 'AbortError';
+}
+
+function canRepeat(input: RequestInfo | URL, init: RequestInit | undefined, method: string): boolean {
+  if (!IDEMPOTENT.has(method)) return false;
+  if (typeof input === 'object' && 'body' in input && input.body !== null && init?.body === undefined) return false;
+  const body = init?.body;
+  return !(typeof ReadableStream === 'function' && body instanceof ReadableStream);
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `fetch`, guarded. Rejects with FloodBlockedError — without touching the network — while the
+ * guard holds requests to this panel back; otherwise sends, classifies, records and returns the
+ * original Response.
+ */
+export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit, options: GuardedFetchOptions = {}): Promise<Response> {
+  const guard = options.guard ?? defaultGuard();
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const url = urlOf(input);
+  const endpoint = describeEndpoint(url);
+  const key = options.key ?? guard.keyFor(url);
+  const request = { kind: endpoint.kind };
+  const method = methodOf(input, init);
+  const repeatable = canRepeat(input, init, method);
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const sleep = options.sleep ?? defaultSleep;
+  let fingerprint: string | null | undefined = null;
+  const credentials = (): string | undefined => (fingerprint === null ? (fingerprint = credentialFingerprint(url, headersOf(input, init))) : fingerprint);
+  let retriesLeft = Math.max(0, Math.floor(options.retries ?? 0));
+
+  /** How long an automatic retry must wait for the guard; undefined when too long or unknown. */
+  const retryWait = async (): Promise<number | undefined> => {
+    const status = await guard.check(key, request);
+    if (status.allowed) return 0;
+    if (status.retryAt === undefined) return undefined;
+    const wait = Math.max(0, status.retryAt - guard.now());
+    return wait > maxRetryWaitMs ? undefined : wait;
+  };
+
+  for (;;) {
+    let ticket = await guard.begin(key, request);
+    if (!ticket.allowed && ticket.reason === 'hard-stop') {
+      const remembered = hardStopCredentials.get(guard)?.get(key);
+      const current = credentials();
+      if (remembered !== undefined && current !== undefined && remembered !== current) {
+        hardStopCredentials.get(guard)?.delete(key);
+        await guard.reset(key, { hardStopOnly: true });
+        ticket = await guard.begin(key, request);
+      }
+    }
+    if (!ticket.allowed) throw new FloodBlockedError(ticket);
+
+    let response: Response;
+    try {
+      response = await fetchImpl(input, init);
+    } catch (error) {
+      if (isAbort(error, init?.signal)) {
+        await guard.record(key, 'neutral', ticket.slot);
+        throw error;
+      }
+      const diagnosis = classify({ url, error }, { now: guard.now });
+      await guard.record(key, diagnosis ?? 'neutral', ticket.slot);
+      const wait = retriesLeft > 0 && repeatable && diagnosis?.retry === 'backoff' ? await retryWait() : undefined;
+      if (wait !== undefined) {
+        retriesLeft--;
+        await sleep(wait, init?.signal);
+        continue;
+      }
+      throw error;
+    }
+
+    let diagnosis: Diagnosis | null = null;
+    let outcome: FloodOutcome = 'neutral';
+    try {
+      const contentType = response.headers.get('content-type') ?? '';
+      const text = isReadable(response, endpoint, method) ? await readSmallBody(response.clone()) : undefined;
+      const body = parseBody(text, contentType);
+      diagnosis = classify({ status: response.status, url, headers: response.headers, body }, { now: guard.now });
+      outcome = diagnosis ?? (provesAuthentication(endpoint, response.status, body) ? 'success' : 'neutral');
+    } catch {
+      outcome = 'neutral';
+    }
+    if (isExemptRequest(request) && diagnosis === null) outcome = 'neutral';
+    if (diagnosis?.definitive) {
+      const current = credentials();
+      if (current !== undefined) {
+        let remembered = hardStopCredentials.get(guard);
+        if (!remembered) hardStopCredentials.set(guard, (remembered = new Map()));
+        remembered.set(key, current);
+      }
+    } else if (outcome === 'success') {
+      hardStopCredentials.get(guard)?.delete(key);
+    }
+    await guard.record(key, outcome, ticket.slot);
+
+    const transient = diagnosis !== null && diagnosis.retry === 'backoff' && !diagnosis.definitive;
+    const wait = retriesLeft > 0 && repeatable && transient ? await retryWait() : undefined;
+    if (wait !== undefined) {
+      retriesLeft--;
+      await response.body?.cancel().catch(() => undefined);
+      await sleep(wait, init?.signal);
+      continue;
+    }
+    return response;
+  }
+}
