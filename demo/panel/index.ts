@@ -1,0 +1,277 @@
+/**
+ * A real local IPTV panel to test against: Xtream Codes API, MAG/Stalker portal and Stream API on Node's `http`.
+ *
+ *   const panel = await startPanel({ style: 'classic', flood: 'seed', now: () => fakeNow, trustForwardedFor: true });
+ *   await fetch(`${panel.url}/player_api.php?username=demo&password=test123`);
+ *   await panel.stop();
+ *
+ * Test hooks (only meaningful for tests and the demo): `X-Forwarded-For` (client IP, when trustForwardedFor),
+ * `X-Test-Country`, `X-Test-ISP`, `X-Test-VPN: 1`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { header, redactPath, send, sendEmpty } from './http-util.js';
+import { Runtime, type Conn, type Ctx, type ResolvedOptions } from './runtime.js';
+import { handlePlay, handleStalker, handleStalkerUi } from './stalker.js';
+import { handleStreamApi, handleStreamApiError } from './stream-api.js';
+import { handleAuthVideo, handleHlsSegment, handleStream, handleTimeshift } from './streams.js';
+import type { BanEntry, ClientInfo, LogEntry, MagDevice, PanelCounters, PanelOptions, PanelUser } from './types.js';
+import { DEMO_MAG_DEVICES, DEMO_USERS, type StoredUser } from './users.js';
+import { handleGetPhp, handlePanelApi, handlePlayerApi, handleXmltv } from './xtream.js';
+
+export type * from './types.js';
+export { DEMO_MAG_DEVICES, DEMO_USERS, MAG_PREFIXES } from './users.js';
+export { contentSeed, vodByteAt, vodBytes, tsBytes, MAX_VOD_SIZE, TS_PACKET } from './streams.js';
+export { STREAM_API_CODES, STREAM_API_ADMIN_TOKEN, envelope } from './stream-api.js';
+export { NGINX_404, redactPath } from './http-util.js';
+export { CHANNELS, MOVIES, SERIES } from './data.js';
+
+export const DEFAULT_CRACKED_IPS: readonly string[] = ['198.51.100.66'];
+
+export interface Panel {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly style: 'classic' | 'masked';
+  readonly flood: 'seed' | 'strict' | 'off';
+  /** Ends every stream and closes the server. */
+  stop(): Promise<void>;
+  addUser(user: PanelUser): void;
+  /** Changes a user (e.g. `{ status: 'Banned' }`, `{ expiresInDays: -1 }`, `{ maxConnections: 1 }`). */
+  setUser(name: string, patch: Partial<PanelUser>): void;
+  /** A copy of a user as the panel holds it (expDate resolved), or undefined. */
+  getUser(name: string): (StoredUser & { expired: boolean }) | undefined;
+  addMagDevice(device: MagDevice): void;
+  /** Active IP bans: `until` null = permanent. */
+  banList(): BanEntry[];
+  ban(ip: string, untilMs: number | null, reason?: string): void;
+  unban(ip: string): void;
+  /** Failures flood protection currently counts for `ip`. */
+  failures(ip: string): number;
+  counters(): PanelCounters;
+  /** The panel's log (copies): denials with their client log code, FLOOD_WARNING / FLOOD_BLOCK. */
+  log(): LogEntry[];
+  /** Open streams / HLS sessions (no credentials). */
+  connections(): Array<Pick<Conn, 'id' | 'user' | 'ip' | 'streamId' | 'kind' | 'startedAt'>>;
+  /** Back to the initial state: users, devices, bans, counters, log, streams, Stream API data. */
+  reset(): void;
+  /** Replaces the clock every time decision uses. */
+  setClock(now: () => number): void;
+  now(): number;
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function clientOf(rt: Runtime, req: IncomingMessage): ClientInfo {
+  let ip = normalizeIp(req.socket.remoteAddress ?? '0.0.0.0');
+  if (rt.opts.trustForwardedFor) {
+    const xff = header(req, 'x-forwarded-for').split(',')[0]?.trim();
+    if (xff) ip = xff;
+  }
+  return {
+    ip,
+    country: header(req, 'x-test-country').trim().toUpperCase() || rt.opts.defaultCountry,
+    isp: header(req, 'x-test-isp').trim() || rt.opts.defaultIsp,
+    vpn: header(req, 'x-test-vpn').trim() === '1',
+    userAgent: header(req, 'user-agent'),
+  };
+}
+
+const UI_INDEX =
+  '<!doctype html><html><head><meta charset="utf-8"><title>Panel</title></head><body><h1>Login</h1>' +
+  '<form action="/player_api.php"><input name="username"><input name="password" type="password"><button>Login</button></form></body></html>\n';
+
+async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  rt.counters.requests++;
+  res.sendDate = false;
+  res.setHeader('Date', new Date(rt.now()).toUTCString());
+  res.setHeader('Server', 'nginx');
+  res.once('close', () => {
+    const k = String(res.statusCode);
+    rt.counters.byStatus[k] = (rt.counters.byStatus[k] ?? 0) + 1;
+  });
+  const client = clientOf(rt, req);
+  const rawUrl = req.url ?? '/';
+  let url: URL;
+  let segments: string[];
+  try {
+    url = new URL(rawUrl.startsWith('/') ? rawUrl : `/${rawUrl}`, rt.baseUrl);
+    segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+  } catch {
+    rt.log({ client, logPath: '/***' }, '400', { status: 400, detail: 'malformed URL' });
+    return send(res, 400, 'Bad Request', 'text/plain');
+  }
+  const ctx: Ctx = { req, res, url, segments, client, logPath: redactPath(rawUrl) };
+  const path = url.pathname;
+  const first = segments[0] ?? '';
+
+  // The Stream API is a separate service: no Xtream flood protection there.
+  if (first === 'stream-api') {
+    if (path === '/stream-api/error') return handleStreamApiError(rt, ctx);
+    return rt.notFound(ctx, 'no such Stream API route');
+  }
+  if (first === 'api' && segments[1] === 'v1') return handleStreamApi(rt, ctx);
+
+  if (rt.flood.blockOf(client.ip)) {
+    rt.counters.blockedRequests++;
+    return sendEmpty(res, 403);
+  }
+
+  const q = url.searchParams;
+  switch (path) {
+    case '/':
+      return send(res, 200, UI_INDEX, 'text/html; charset=utf-8');
+    case '/player_api.php':
+      return handlePlayerApi(rt, ctx, q.get('username'), q.get('password'), q.get('action'));
+    case '/panel_api.php':
+      return handlePanelApi(rt, ctx);
+    case '/get.php':
+      return handleGetPhp(rt, ctx);
+    case '/xmltv.php':
+      return handleXmltv(rt, ctx);
+    case '/portal.php':
+    case '/server/load.php':
+    case '/c/server/load.php':
+    case '/stalker_portal/server/load.php':
+      return handleStalker(rt, ctx);
+    case '/c':
+    case '/c/':
+    case '/c/index.html':
+    case '/stalker_portal/c':
+    case '/stalker_portal/c/':
+    case '/stalker_portal/c/index.html':
+      return handleStalkerUi(ctx);
+  }
+  switch (first) {
+    case 'player_api': {
+      const [, u, p, action, ...rest] = segments;
+      if (rest.length) return rt.notFound(ctx);
+      return handlePlayerApi(rt, ctx, u ?? null, p ?? null, action || q.get('action'));
+    }
+    case 'live':
+    case 'movie':
+    case 'series':
+      return handleStream(rt, ctx, first);
+    case 'timeshift':
+      return handleTimeshift(rt, ctx);
+    case 'hls':
+      return handleHlsSegment(rt, ctx);
+    case 'play':
+      return handlePlay(rt, ctx);
+    case 'auth':
+      return handleAuthVideo(ctx);
+  }
+  return rt.notFound(ctx);
+}
+
+/** Starts a panel on 127.0.0.1 (port 0 / absent = a free port). */
+export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
+  const opts: ResolvedOptions = {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    style: options.style ?? 'classic',
+    flood: options.flood ?? 'seed',
+    connectionPolicy: options.connectionPolicy ?? 'refuse',
+    trustForwardedFor: options.trustForwardedFor ?? false,
+    defaultCountry: (options.defaultCountry ?? 'US').toUpperCase(),
+    defaultIsp: options.defaultIsp ?? 'HomeFiber',
+    playlistLimitPerMinute: options.playlistLimitPerMinute ?? 3,
+    vodSize: options.vodSize ?? 8 * 1024 * 1024,
+    stalkerTokenTtlMs: options.stalkerTokenTtlMs ?? 60 * 60_000,
+    playKeyTtlMs: options.playKeyTtlMs ?? 5 * 60_000,
+    hlsIdleMs: options.hlsIdleMs ?? 30_000,
+    liveChunkIntervalMs: options.liveChunkIntervalMs ?? 10,
+  };
+  if (!['classic', 'masked'].includes(opts.style)) throw new TypeError(`style must be classic or masked, not ${opts.style}`);
+  if (!['seed', 'strict', 'off'].includes(opts.flood)) throw new TypeError(`flood must be seed, strict or off, not ${opts.flood}`);
+  if (!['refuse', 'kick-oldest'].includes(opts.connectionPolicy)) throw new TypeError('connectionPolicy must be refuse or kick-oldest');
+
+  const rt = new Runtime(opts, options.now ?? Date.now, [...(options.crackedIps ?? DEFAULT_CRACKED_IPS)]);
+  const seed = (): void => {
+    rt.users.clear();
+    if (options.demoUsers !== false) for (const u of DEMO_USERS) rt.users.add(u);
+    for (const u of options.users ?? []) rt.users.add(u);
+    rt.magDevices.clear();
+    for (const d of options.magDevices ?? DEMO_MAG_DEVICES) rt.magDevices.set(d.mac.toUpperCase(), { ...d, mac: d.mac.toUpperCase() });
+  };
+  seed();
+
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    route(rt, req, res).catch((err: unknown) => {
+      rt.log({ client: { ip: normalizeIp(req.socket.remoteAddress ?? '') }, logPath: redactPath(req.url ?? '/') }, '500', {
+        status: 500,
+        detail: err instanceof Error ? err.message : String(err),
+      });
+      if (!res.headersSent) send(res, 500, 'Internal Server Error', 'text/plain');
+      else res.destroy();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  rt.baseUrl = `http://${opts.host}:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  const panel: Panel = {
+    url: rt.baseUrl,
+    port,
+    style: opts.style,
+    flood: opts.flood,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        rt.conns.endAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      });
+      return stopped;
+    },
+    addUser: (u) => void rt.users.add(u),
+    setUser: (name, patch) => void rt.users.patch(name, patch),
+    getUser(name) {
+      const u = rt.users.get(name);
+      return u ? { ...u, expired: rt.users.isExpired(u) } : undefined;
+    },
+    addMagDevice: (d) => void rt.magDevices.set(d.mac.toUpperCase(), { ...d, mac: d.mac.toUpperCase() }),
+    banList: () => rt.flood.banList(),
+    ban: (ip, until, reason = 'manual ban') => void rt.flood.ban(ip, until, reason),
+    unban: (ip) => rt.flood.unban(ip),
+    failures: (ip) => rt.flood.failures(ip),
+    counters: () => rt.snapshotCounters(),
+    log: () => rt.logEntries.map((e) => ({ ...e })),
+    connections: () => rt.conns.active().map(({ id, user, ip, streamId, kind, startedAt }) => ({ id, user, ip, streamId, kind, startedAt })),
+    reset() {
+      rt.conns.endAll();
+      rt.flood.reset();
+      rt.logEntries = [];
+      rt.counters = { requests: 0, failures: 0, blockedRequests: 0, byStatus: {}, byCode: {} };
+      rt.downloads.clear();
+      rt.moduleState.clear();
+      seed();
+    },
+    setClock(fn) {
+      rt.clock = fn;
+    },
+    now: () => rt.now(),
+  };
+  return panel;
+}

@@ -1,0 +1,286 @@
+/**
+ * Media: VOD/series files (deterministic bytes, lazily generated, Range support), endless live MPEG-TS,
+ * HLS playlists with tokenised segments, timeshift, the masked "expired video", and connection accounting.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { channel, episode, movie } from './data.js';
+import { parseRange, send, sendEmpty } from './http-util.js';
+import type { Conn, ConnKind, Ctx, Runtime } from './runtime.js';
+import type { StoredUser } from './users.js';
+import { inBouquet } from './users.js';
+import { login } from './xtream.js';
+
+export const MAX_VOD_SIZE = 256 * 1024 * 1024;
+export const TS_PACKET = 188;
+const CHUNK = 64 * 1024;
+/** HLS segment length in seconds and bytes. */
+export const HLS_SEGMENT_SECONDS = 4;
+export const HLS_SEGMENT_BYTES = TS_PACKET * 200;
+
+/** A per-file seed so different files have different bytes. */
+export function contentSeed(kind: string, id: number): number {
+  let h = 2166136261;
+  for (const ch of `${kind}:${id}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+/** The byte at `pos` of a VOD file with `seed` (the spec tests compare against). */
+export function vodByteAt(seed: number, pos: number): number {
+  return (Math.imul(pos, 131) + Math.imul(pos >>> 8, 17) + seed + ((pos / 65536) | 0)) & 0xff;
+}
+
+/** Bytes [start, end) of a VOD file. */
+export function vodBytes(seed: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
+  for (let i = 0; i < buf.length; i++) buf[i] = vodByteAt(seed, start + i);
+  return buf;
+}
+
+/** Bytes [start, end) of an MPEG-TS-like stream: a 0x47 sync byte every 188 bytes, PID 0x100, counting CC. */
+export function tsBytes(seed: number, start: number, end: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
+  for (let i = 0; i < buf.length; i++) {
+    const pos = start + i;
+    const off = pos % TS_PACKET;
+    const pkt = Math.floor(pos / TS_PACKET);
+    if (off === 0) buf[i] = 0x47;
+    else if (off === 1) buf[i] = 0x41;
+    else if (off === 2) buf[i] = 0x00;
+    else if (off === 3) buf[i] = 0x10 | (pkt & 0x0f);
+    else buf[i] = (Math.imul(pkt, 31) + off + seed) & 0xff;
+  }
+  return buf;
+}
+
+/** Streams bytes [start, end] (inclusive) from `gen` with backpressure; never buffers the whole file. */
+function pipeBytes(res: ServerResponse, gen: (s: number, e: number) => Buffer, start: number, end: number): void {
+  let pos = start;
+  const pump = (): void => {
+    while (pos <= end) {
+      if (res.destroyed) return;
+      const n = Math.min(CHUNK, end - pos + 1);
+      const ok = res.write(gen(pos, pos + n));
+      pos += n;
+      if (!ok) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+}
+
+/** A finite file with Range support: 200, 206 + Content-Range, or 416 + `Content-Range: bytes *\/size`. */
+function serveFile(rt: Runtime, ctx: Ctx, size: number, contentType: string, gen: (s: number, e: number) => Buffer, user: string): boolean {
+  const { req, res } = ctx;
+  const range = parseRange(req.headers.range, size);
+  if (range.kind === 'unsatisfiable') {
+    rt.log(ctx, '416', { status: 416, user });
+    send(res, 416, '', undefined, { 'Content-Range': `bytes */${size}`, 'Accept-Ranges': 'bytes' });
+    return false;
+  }
+  const start = range.kind === 'range' ? range.start : 0;
+  const end = range.kind === 'range' ? range.end : size - 1;
+  const headers: Record<string, string | number> = {
+    'Content-Type': contentType,
+    'Content-Length': end - start + 1,
+    'Accept-Ranges': 'bytes',
+  };
+  if (range.kind === 'range') headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  res.writeHead(range.kind === 'range' ? 206 : 200, headers);
+  if (req.method === 'HEAD' || size === 0) {
+    res.end();
+    return false;
+  }
+  pipeBytes(res, gen, start, end);
+  return true;
+}
+
+/** Registers an open stream as a connection, released when the response closes. */
+function track(rt: Runtime, ctx: Ctx, u: StoredUser, streamId: number, kind: ConnKind): Conn {
+  const conn = rt.conns.open({ user: u.username, ip: ctx.client.ip, streamId, kind, end: () => ctx.res.destroy() });
+  const release = (): void => rt.conns.release(conn);
+  ctx.res.once('finish', release);
+  ctx.res.once('close', release);
+  return conn;
+}
+
+/** Enforces max_connections (refuse → USER_ALREADY_CONNECTED, kick-oldest → the oldest stream ends). */
+export function admit(rt: Runtime, ctx: Ctx, u: StoredUser): boolean {
+  if (rt.conns.admit(u, rt.opts.connectionPolicy)) return true;
+  rt.reject(ctx, 'USER_ALREADY_CONNECTED', { user: u.username });
+  return false;
+}
+
+const liveCache = new Map<number, Buffer>();
+/** One chunk of live TS for a channel (352 packets, so the continuity counter wraps cleanly). */
+function liveChunk(id: number): Buffer {
+  let b = liveCache.get(id);
+  if (!b) {
+    b = tsBytes(contentSeed('live', id), 0, TS_PACKET * 352);
+    liveCache.set(id, b);
+  }
+  return b;
+}
+
+/** An endless live TS stream: ends only when the client disconnects (or is kicked). */
+function serveLive(rt: Runtime, ctx: Ctx, id: number): void {
+  const { res } = ctx;
+  res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'no-store', Connection: 'close' });
+  if (ctx.req.method === 'HEAD') return void res.end();
+  const chunk = liveChunk(id);
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    timer = undefined;
+    if (res.destroyed || res.writableEnded) return;
+    if (res.write(chunk)) timer = setTimeout(tick, rt.opts.liveChunkIntervalMs);
+    else res.once('drain', tick);
+  };
+  res.once('close', () => {
+    if (timer) clearTimeout(timer);
+  });
+  tick();
+}
+
+/** Masked style: the short video an expired account gets instead of an error. */
+export function sendExpiredVideo(ctx: Ctx): void {
+  send(ctx.res, 200, tsBytes(0xe0e0, 0, TS_PACKET * 64), 'video/mp2t');
+}
+
+/** Masked style: a playlist whose only item is the expired video. */
+export function sendExpiredPlaylist(rt: Runtime, ctx: Ctx, kind: 'm3u' | 'hls'): void {
+  const url = `${rt.baseUrl}/auth/expired.ts`;
+  if (kind === 'm3u') {
+    send(ctx.res, 200, `#EXTM3U\n#EXTINF:-1 tvg-name="Expired" group-title="Info",Expired\n${url}\n`, 'audio/x-mpegurl');
+  } else {
+    send(
+      ctx.res,
+      200,
+      `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\n/auth/expired.ts\n#EXT-X-ENDLIST\n`,
+      'application/vnd.apple.mpegurl',
+    );
+  }
+}
+
+const STREAM_FILE = /^(\d{1,9})\.([A-Za-z0-9]{1,5})$/;
+
+/**
+ * /live/U/P/ID.ts|.m3u8, /movie/U/P/ID.ext, /series/U/P/ID.ext
+ */
+export function handleStream(rt: Runtime, ctx: Ctx, kind: 'live' | 'movie' | 'series'): void {
+  const [, username, password, file, ...rest] = ctx.segments;
+  const m = file && rest.length === 0 ? STREAM_FILE.exec(file) : null;
+  if (!username || !password || !m) return rt.badRequest(ctx, `/${kind}/USERNAME/PASSWORD/ID.EXT`);
+  const id = Number(m[1]);
+  const ext = m[2]!.toLowerCase();
+  if (kind === 'live' && !['ts', 'm3u8'].includes(ext)) return rt.notFound(ctx, 'live streams are .ts or .m3u8');
+  if (kind !== 'live' && !['mp4', 'mkv', 'avi', 'ts', 'm4v', 'webm'].includes(ext)) return rt.notFound(ctx, 'unknown container');
+  const u = login(rt, ctx, username, password, ext === 'm3u8' ? 'stream-m3u8' : 'stream-ts');
+  if (!u) return;
+
+  let bouquetId = id;
+  let size = rt.opts.vodSize;
+  if (kind === 'live') {
+    if (!channel(id)) return rt.notFound(ctx, 'no such channel');
+  } else if (kind === 'movie') {
+    const mv = movie(id);
+    if (!mv) return rt.notFound(ctx, 'no such movie');
+    size = mv.size ?? size;
+  } else {
+    const ep = episode(id);
+    if (!ep) return rt.notFound(ctx, 'no such episode');
+    bouquetId = ep.series.id;
+  }
+  if (!inBouquet(u, bouquetId)) return rt.reject(ctx, 'NOT_IN_BOUQUET', { user: u.username });
+  if (kind === 'live' && !u.allowedOutputFormats.includes(ext as 'ts' | 'm3u8')) {
+    return rt.reject(ctx, 'USER_DISALLOW_EXT', { user: u.username });
+  }
+  if (kind !== 'live') {
+    const q = ctx.url.searchParams.get('size');
+    if (q !== null) {
+      if (!/^\d{1,10}$/.test(q) || Number(q) > MAX_VOD_SIZE) return rt.badRequest(ctx, `size must be 0..${MAX_VOD_SIZE}`);
+      size = Number(q);
+    }
+  }
+  if (kind === 'live' && ext === 'm3u8') return serveHlsPlaylist(rt, ctx, u, id);
+  const counts = ctx.req.method !== 'HEAD';
+  if (counts && !admit(rt, ctx, u)) return;
+  if (counts) track(rt, ctx, u, id, kind);
+  if (kind === 'live') return serveLive(rt, ctx, id);
+  const seed = contentSeed(kind, id);
+  const type = ext === 'mkv' ? 'video/x-matroska' : ext === 'ts' ? 'video/mp2t' : 'video/mp4';
+  serveFile(rt, ctx, size, type, (s, e) => vodBytes(seed, s, e), u.username);
+}
+
+/** /timeshift/U/P/DURATION/START/ID.ts — START is YYYY-MM-DD:HH-MM, DURATION minutes. */
+export function handleTimeshift(rt: Runtime, ctx: Ctx): void {
+  const [, username, password, duration, start, file, ...rest] = ctx.segments;
+  const m = file && rest.length === 0 ? STREAM_FILE.exec(file) : null;
+  if (!username || !password || !m || !/^\d{1,4}$/.test(duration ?? '') || !/^\d{4}-\d{2}-\d{2}:\d{2}-\d{2}$/.test(start ?? '')) {
+    return rt.badRequest(ctx, '/timeshift/USERNAME/PASSWORD/MINUTES/YYYY-MM-DD:HH-MM/ID.ts');
+  }
+  const minutes = Number(duration);
+  const startMs = Date.parse(`${start!.slice(0, 10)}T${start!.slice(11, 13)}:${start!.slice(14, 16)}:00Z`);
+  if (minutes < 1 || minutes > 24 * 60 || Number.isNaN(startMs)) return rt.badRequest(ctx, 'duration 1..1440, a valid start');
+  const u = login(rt, ctx, username, password, 'stream-ts');
+  if (!u) return;
+  const id = Number(m[1]);
+  const ch = channel(id);
+  if (!ch || !ch.archive) return rt.notFound(ctx, 'no archive for this channel');
+  if (!inBouquet(u, id)) return rt.reject(ctx, 'NOT_IN_BOUQUET', { user: u.username });
+  if (startMs > rt.now()) return rt.notFound(ctx, 'archive starts in the future');
+  const counts = ctx.req.method !== 'HEAD';
+  if (counts && !admit(rt, ctx, u)) return;
+  if (counts) track(rt, ctx, u, id, 'timeshift');
+  const seed = contentSeed(`timeshift:${startMs}`, id);
+  serveFile(rt, ctx, minutes * 60 * TS_PACKET * 10, 'video/mp2t', (s, e) => tsBytes(seed, s, e), u.username);
+}
+
+/** /live/U/P/ID.m3u8 → a live media playlist whose segments are /hls/TOKEN/ID/N.ts. */
+function serveHlsPlaylist(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): void {
+  let conn = rt.conns
+    .active(u.username)
+    .find((c) => c.kind === 'hls' && c.ip === ctx.client.ip && c.streamId === id);
+  if (!conn) {
+    if (!admit(rt, ctx, u)) return;
+    const token = randomBytes(16).toString('hex');
+    const c: Conn = rt.conns.open({ user: u.username, ip: ctx.client.ip, streamId: id, kind: 'hls', hlsToken: token, end: () => undefined });
+    conn = c;
+  }
+  conn.lastSeen = rt.now();
+  const seq = Math.floor(rt.now() / (HLS_SEGMENT_SECONDS * 1000));
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${HLS_SEGMENT_SECONDS}`, `#EXT-X-MEDIA-SEQUENCE:${seq}`];
+  for (let n = seq; n < seq + 3; n++) lines.push(`#EXTINF:${HLS_SEGMENT_SECONDS}.000,`, `/hls/${conn.hlsToken}/${id}/${n}.ts`);
+  send(ctx.res, 200, lines.join('\n') + '\n', 'application/vnd.apple.mpegurl', { 'Cache-Control': 'no-store' });
+}
+
+/** /hls/TOKEN/ID/N.ts — the token is bound to the user, the client IP and the stream. */
+export function handleHlsSegment(rt: Runtime, ctx: Ctx): void {
+  const [, token, idSeg, file, ...rest] = ctx.segments;
+  const m = file && rest.length === 0 ? /^(\d{1,12})\.ts$/.exec(file) : null;
+  if (!token || !idSeg || !/^\d{1,9}$/.test(idSeg) || !m) return rt.badRequest(ctx, '/hls/TOKEN/ID/N.ts');
+  const conn = rt.conns.byHlsToken(token);
+  if (!conn) return rt.reject(ctx, 'TOKEN_EXPIRED', { status: 403 });
+  if (conn.ip !== ctx.client.ip) return rt.reject(ctx, 'IP_MISMATCH', { user: conn.user, status: 403 });
+  if (conn.streamId !== Number(idSeg)) return rt.reject(ctx, 'LB_TOKEN_INVALID', { user: conn.user, status: 403 });
+  conn.lastSeen = rt.now();
+  const n = Number(m[1]);
+  send(ctx.res, 200, tsBytes(contentSeed('hls', conn.streamId) ^ n, 0, HLS_SEGMENT_BYTES), 'video/mp2t');
+}
+
+/** The expired video itself (masked style). */
+export function handleAuthVideo(ctx: Ctx): void {
+  if (ctx.segments[1] === 'expired.ts' && ctx.segments.length === 2) return sendExpiredVideo(ctx);
+  sendEmpty(ctx.res, 404);
+}
+
+/** Serves an endless live stream for an already-authorised Stalker play request. */
+export function serveStalkerLive(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): void {
+  if (ctx.req.method !== 'HEAD') {
+    if (!admit(rt, ctx, u)) return;
+    track(rt, ctx, u, id, 'stalker');
+  }
+  serveLive(rt, ctx, id);
+}
