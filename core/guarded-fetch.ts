@@ -116,7 +116,8 @@ async function readSmallBody(clone: Response): Promise<string | undefined> {
       if (done) break;
       size += value.byteLength;
       if (size > READ_LIMIT_BYTES) {
-        await reader.cancel().catch(() => undefined);
+        // Not awaited: a tee branch's cancel settles only once the other branch (the caller's) ends too.
+        reader.cancel().catch(() => undefined);
         return undefined;
       }
       chunks.push(value);

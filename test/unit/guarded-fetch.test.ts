@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createFloodGuard, FloodBlockedError } from '../../core/flood-guard.js';
+import { guardedFetch, READ_LIMIT_BYTES } from '../../core/guarded-fetch.js';
+import { fakeClock } from './flood-guard.helpers.js';
+
+const PANEL = 'http://panel.test';
+const LOGIN = `${PANEL}/player_api.php?username=alice&password=secret`;
+const KEY = 'panel.test';
+
+/** A Response that counts its clones and the pulls on its body. */
+class SpyResponse extends Response {
+  clones = 0;
+  readonly pulls: { count: number };
+  constructor(chunks: Array<string | Uint8Array>, init: ResponseInit = {}) {
+    const pulls = { count: 0 };
+    const queue = chunks.map((chunk) => (typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls.count++;
+          const next = queue.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    super(body, init);
+    this.pulls = pulls;
+  }
+  override clone(): Response {
+    this.clones++;
+    return super.clone();
+  }
+}
+
+function json(value: unknown, init: ResponseInit = {}) {
+  const text = JSON.stringify(value);
+  return new SpyResponse([text], { ...init, headers: { 'content-type': 'application/json', 'content-length': String(text.length), ...init.headers } });
+}
+
+function setup() {
+  const clock = fakeClock();
+  const guard = createFloodGuard({ now: clock.now, random: () => 0 });
+  const calls: string[] = [];
+  let answer: (url: string, init?: RequestInit) => Response | Promise<Response> = () => json({ user_info: { auth: 1 } });
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    calls.push(url);
+    return answer(url, init);
+  };
+  return {
+    clock,
+    guard,
+    calls,
+    answer: (next: typeof answer) => void (answer = next),
+    get: (url: string, init?: RequestInit, extra: Parameters<typeof guardedFetch>[2] = {}) => guardedFetch(url, init, { guard, fetch, ...extra }),
+  };
+}
+
+describe('guardedFetch', () => {
+  it('returns the original Response, its body unread', async () => {
+    const t = setup();
+    const original = json({ user_info: { auth: 1, status: 'Active' } });
+    t.answer(() => original);
+    const response = await t.get(LOGIN);
+    assert.equal(response, original);
+    assert.equal(response.bodyUsed, false);
+    assert.deepEqual(await response.json(), { user_info: { auth: 1, status: 'Active' } });
+  });
+
+  it('classifies a small API answer through a clone and records the failure', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    const response = await t.get(LOGIN);
+    assert.equal((response as SpyResponse).clones, 1);
+    const status = await t.guard.check(KEY);
+    assert.equal(status.failures, 1);
+    assert.equal(status.diagnosis?.code, 'AUTH_FAILED');
+  });
+
+  it('rejects with FloodBlockedError without touching the network while the guard holds back', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN);
+    await assert.rejects(t.get(LOGIN), (error: unknown) => {
+      assert.ok(error instanceof FloodBlockedError);
+      assert.equal(error.reason, 'backoff');
+      assert.ok(error.retryAt! >= t.clock.now() + 2_500);
+      assert.equal(error.diagnosis?.code, 'AUTH_FAILED');
+      return true;
+    });
+    assert.equal(t.calls.length, 1);
+  });
+
+  for (const url of [`${PANEL}/live/alice/secret/1001.ts`, `${PANEL}/movie/alice/secret/2001.mkv`, `${PANEL}/get.php?username=alice&password=secret&type=m3u_plus`, `${PANEL}/xmltv.php?username=alice&password=secret`]) {
+    it(`never reads, tees or buffers a bulk body (${new URL(url).pathname.split('/')[1]})`, async () => {
+      const t = setup();
+      const original = new SpyResponse(['#EXTM3U\n', 'x'.repeat(1000)], { status: 200, headers: { 'content-type': 'text/plain' } });
+      t.answer(() => original);
+      const response = await t.get(url);
+      assert.equal(response, original);
+      assert.equal(original.clones, 0);
+      assert.equal(original.pulls.count, 0);
+      assert.equal(response.bodyUsed, false);
+    });
+  }
+
+  it('does not read an API answer whose Content-Length is over 256 KB', async () => {
+    const t = setup();
+    const big = new SpyResponse(['[]'], { headers: { 'content-type': 'application/json', 'content-length': String(READ_LIMIT_BYTES + 1) } });
+    t.answer(() => big);
+    await t.get(`${PANEL}/player_api.php?username=alice&password=secret&action=get_live_streams`);
+    assert.equal(big.clones, 0);
+    assert.equal(big.pulls.count, 0);
+  });
+
+  it('abandons a clone of an API answer longer than 256 KB without a Content-Length, leaving the original whole', async () => {
+    const t = setup();
+    const chunk = 'x'.repeat(64 * 1024);
+    const chunks = ['[', ...Array.from({ length: 6 }, () => `"${chunk}",`), '""]'];
+    const big = new SpyResponse(chunks, { headers: { 'content-type': 'application/json' } });
+    t.answer(() => big);
+    const response = await t.get(`${PANEL}/player_api.php?username=alice&password=secret&action=get_live_streams`);
+    const body = (await response.json()) as string[];
+    assert.equal(body.length, 7);
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('does not read HTML or binary API answers', async () => {
+    const t = setup();
+    const page = new SpyResponse(['<html></html>'], { headers: { 'content-type': 'application/octet-stream' } });
+    t.answer(() => page);
+    await t.get(LOGIN);
+    assert.equal(page.clones, 0);
+  });
+
+  it('resets the count on a successful login (user_info auth 1)', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN);
+    t.clock.advance(60_000);
+    t.answer(() => json({ user_info: { auth: 1, status: 'Active' } }));
+    await t.get(LOGIN);
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('does not take any 2xx as a successful authentication', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN);
+    t.clock.advance(60_000);
+    t.answer(() => json([{ category_id: '1', category_name: 'News' }]));
+    await t.get(`${PANEL}/player_api.php?username=alice&password=secret&action=get_live_categories`);
+    t.clock.advance(60_000);
+    t.answer(() => new SpyResponse(['#EXTM3U'], { status: 200, headers: { 'content-type': 'application/vnd.apple.mpegurl' } }));
+    await t.get(`${PANEL}/live/alice/secret/1001.m3u8`);
+    assert.equal((await t.guard.check(KEY)).failures, 1);
+    t.clock.advance(60_000);
+    t.answer(() => new SpyResponse(['ts'], { status: 206, headers: { 'content-type': 'video/mp2t' } }));
+    await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('mirrors an empty-body 403 on a stream as a panel block', async () => {
+    const t = setup();
+    t.answer(() => new Response(null, { status: 403, headers: { 'content-length': '0' } }));
+    await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    const status = await t.guard.check(KEY);
+    assert.equal(status.reason, 'panel-block');
+    assert.ok(status.retryAt! - t.clock.now() >= 5 * 60_000);
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    const t = setup();
+    t.answer(() => new Response('', { status: 429, headers: { 'retry-after': '120' } }));
+    await t.get(`${PANEL}/get.php?username=alice&password=secret`);
+    const status = await t.guard.check(KEY);
+    assert.equal(status.reason, 'retry-after');
+    assert.equal(status.retryAt, t.clock.now() + 120_000);
+  });
+
+  it('records a network failure as a wait, not a panel failure, and rethrows it', async () => {
+    const t = setup();
+    t.answer(() => {
+      throw new TypeError('fetch failed');
+    });
+    await assert.rejects(t.get(LOGIN), TypeError);
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.failures, status.reason, status.inFlight], [0, 'backoff', 0]);
+  });
+
+  it('settles the slot of an aborted request without counting or waiting', async () => {
+    const t = setup();
+    const controller = new AbortController();
+    controller.abort();
+    t.answer(() => {
+      throw new DOMException('aborted', 'AbortError');
+    });
+    await assert.rejects(t.get(LOGIN, { signal: controller.signal }), { name: 'AbortError' });
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.allowed, status.failures, status.inFlight], [true, 0, 0]);
+  });
+
+  it('never holds back Stream API (billing) calls, even after a hard stop', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0, status: 'Expired' } }));
+    await t.get(LOGIN);
+    assert.equal((await t.guard.check(KEY)).reason, 'hard-stop');
+    t.answer(() => json({ id: 'inv_1' }));
+    const response = await t.get(`${PANEL}/api/v1/invoices/inv_1/pay`, { method: 'POST' });
+    assert.equal(response.status, 200);
+    t.answer(() => json({ error: { code: 'INVOICE_FINALISED', message: 'Invoice is finalised and cannot undergo this action.' } }, { status: 422 }));
+    await t.get(`${PANEL}/api/v1/invoices/inv_1/pay`, { method: 'POST' });
+    assert.equal((await t.guard.check(KEY)).failures, 1);
+  });
+
+  it('lifts a hard stop when the credentials it sends change, not otherwise', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0, status: 'Expired' } }));
+    await t.get(LOGIN);
+    t.clock.advance(60_000);
+    await assert.rejects(t.get(LOGIN), (error: unknown) => error instanceof FloodBlockedError && error.reason === 'hard-stop');
+    t.answer(() => json({ user_info: { auth: 1, status: 'Active' } }));
+    const response = await t.get(`${PANEL}/player_api.php?username=alice&password=renewed`);
+    assert.equal(response.status, 200);
+    assert.equal(t.calls.length, 2);
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('retries idempotent requests after transient failures, waiting for the guard', async () => {
+    const t = setup();
+    let attempt = 0;
+    t.answer(() => (++attempt < 3 ? new Response('', { status: 503 }) : json({ user_info: { auth: 1 } })));
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      t.clock.advance(ms);
+    };
+    const response = await t.get(LOGIN, undefined, { retries: 3, sleep });
+    assert.equal(response.status, 200);
+    assert.equal(t.calls.length, 3);
+    assert.ok(waits.every((ms) => ms >= 2_500 && ms <= 60_000), String(waits));
+  });
+
+  it('does not retry a POST, a failed login or a hard stop', async () => {
+    const t = setup();
+    const sleep = async (ms: number) => void t.clock.advance(ms);
+    t.answer(() => new Response('', { status: 503 }));
+    await t.get(`${PANEL}/player_api.php`, { method: 'POST', body: 'username=alice&password=secret' }, { retries: 3, sleep });
+    assert.equal(t.calls.length, 1);
+    t.clock.advance(60_000);
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN, undefined, { retries: 3, sleep });
+    assert.equal(t.calls.length, 2);
+  });
+
+  it('gives up retrying when the guard asks for a longer wait than allowed', async () => {
+    const t = setup();
+    t.answer(() => new Response(null, { status: 403 }));
+    const response = await t.get(LOGIN, undefined, { retries: 3, sleep: async (ms) => void t.clock.advance(ms) });
+    assert.equal(response.status, 403);
+    assert.equal(t.calls.length, 1);
+  });
+});
