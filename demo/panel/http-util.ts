@@ -59,7 +59,7 @@ export function parseRange(header: string | undefined, size: number): RangeResul
   const start = Number(m[1]);
   let end = m[2] === '' ? size - 1 : Number(m[2]);
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return { kind: 'unsatisfiable' };
-  if (end < start) return { kind: 'none' };
+  if (m[2] !== '' && end < start) return { kind: 'none' };
   if (start >= size) return { kind: 'unsatisfiable' };
   end = Math.min(end, size - 1);
   return { kind: 'range', start, end };
