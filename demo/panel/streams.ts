@@ -208,6 +208,7 @@ export function handleStream(rt: Runtime, ctx: Ctx, kind: 'live' | 'movie' | 'se
   const counts = ctx.req.method !== 'HEAD';
   if (counts && !admit(rt, ctx, u)) return;
   if (counts) track(rt, ctx, u, id, kind);
+  rt.succeeded(ctx);
   if (kind === 'live') return serveLive(rt, ctx, id);
   const seed = contentSeed(kind, id);
   const type = ext === 'mkv' ? 'video/x-matroska' : ext === 'ts' ? 'video/mp2t' : 'video/mp4';
@@ -234,6 +235,7 @@ export function handleTimeshift(rt: Runtime, ctx: Ctx): void {
   const counts = ctx.req.method !== 'HEAD';
   if (counts && !admit(rt, ctx, u)) return;
   if (counts) track(rt, ctx, u, id, 'timeshift');
+  rt.succeeded(ctx);
   const seed = contentSeed(`timeshift:${startMs}`, id);
   serveFile(rt, ctx, minutes * 60 * TS_PACKET * 10, 'video/mp2t', (s, e) => tsBytes(seed, s, e), u.username);
 }
@@ -250,6 +252,7 @@ function serveHlsPlaylist(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): voi
     conn = c;
   }
   conn.lastSeen = rt.now();
+  rt.succeeded(ctx);
   const seq = Math.floor(rt.now() / (HLS_SEGMENT_SECONDS * 1000));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${HLS_SEGMENT_SECONDS}`, `#EXT-X-MEDIA-SEQUENCE:${seq}`];
   for (let n = seq; n < seq + 3; n++) lines.push(`#EXTINF:${HLS_SEGMENT_SECONDS}.000,`, `/hls/${conn.hlsToken}/${id}/${n}.ts`);
@@ -282,5 +285,6 @@ export function serveStalkerLive(rt: Runtime, ctx: Ctx, u: StoredUser, id: numbe
     if (!admit(rt, ctx, u)) return;
     track(rt, ctx, u, id, 'stalker');
   }
+  rt.succeeded(ctx);
   serveLive(rt, ctx, id);
 }

@@ -40,7 +40,8 @@ export function failedUserInfo(code: AccountCode, u?: StoredUser): { user_info: 
 
 /**
  * Credentials, account state and client checks for an Xtream surface. Answers the failure itself
- * (in the instance's style) and returns null; returns the user when the request may proceed.
+ * (in the instance's style) and returns null; returns the user when the request may proceed. The caller calls
+ * `rt.succeeded(ctx)` once the request is served, which resets the IP's flood count.
  */
 export function login(rt: Runtime, ctx: Ctx, username: string | null, password: string | null, surface: Surface): StoredUser | null {
   if (!username || password === null || password === '') {
@@ -86,7 +87,6 @@ export function login(rt: Runtime, ctx: Ctx, username: string | null, password: 
     rt.reject(ctx, access, { user: u.username });
     return null;
   }
-  rt.succeeded(ctx);
   return u;
 }
 
@@ -188,27 +188,32 @@ export function handlePlayerApi(rt: Runtime, ctx: Ctx, username: string | null, 
   const cat = q.get('category_id');
   const byCat = <T extends { category_id: string }>(list: T[]): T[] => (cat ? list.filter((x) => x.category_id === cat) : list);
   const now = rt.now();
+  /** A fully successful request resets the IP's flood count (a later denial would count again). */
+  const reply = (data: unknown): void => {
+    rt.succeeded(ctx);
+    sendJson(ctx.res, 200, data);
+  };
   switch (action ?? '') {
     case '':
-      return sendJson(ctx.res, 200, { user_info: userInfo(rt, u), server_info: serverInfo(rt, ctx) });
+      return reply({ user_info: userInfo(rt, u), server_info: serverInfo(rt, ctx) });
     case 'get_live_categories':
-      return sendJson(ctx.res, 200, LIVE_CATEGORIES);
+      return reply(LIVE_CATEGORIES);
     case 'get_vod_categories':
-      return sendJson(ctx.res, 200, VOD_CATEGORIES);
+      return reply(VOD_CATEGORIES);
     case 'get_series_categories':
-      return sendJson(ctx.res, 200, SERIES_CATEGORIES);
+      return reply(SERIES_CATEGORIES);
     case 'get_live_streams':
-      return sendJson(ctx.res, 200, byCat(CHANNELS.filter((c) => inBouquet(u, c.id)).map(liveStream)));
+      return reply(byCat(CHANNELS.filter((c) => inBouquet(u, c.id)).map(liveStream)));
     case 'get_vod_streams':
-      return sendJson(ctx.res, 200, byCat(MOVIES.filter((m) => inBouquet(u, m.id)).map(vodStream)));
+      return reply(byCat(MOVIES.filter((m) => inBouquet(u, m.id)).map(vodStream)));
     case 'get_series':
-      return sendJson(ctx.res, 200, byCat(SERIES.filter((s) => inBouquet(u, s.id)).map(seriesItem)));
+      return reply(byCat(SERIES.filter((s) => inBouquet(u, s.id)).map(seriesItem)));
     case 'get_vod_info': {
       const id = intParam(ctx, 'vod_id');
       if (id === null) return rt.badRequest(ctx, 'vod_id');
       const m = movie(id);
       if (!m || !inBouquet(u, m.id)) return rt.notFound(ctx, 'no such movie');
-      return sendJson(ctx.res, 200, {
+      return reply({
         info: {
           name: m.name,
           o_name: m.name,
@@ -245,7 +250,7 @@ export function handlePlayerApi(rt: Runtime, ctx: Ctx, username: string | null, 
           direct_source: '',
         });
       }
-      return sendJson(ctx.res, 200, {
+      return reply({
         seasons: seasons.map((n) => ({ season_number: n, name: `Season ${n}`, episode_count: String(s.episodes.filter((e) => e.season === n).length) })),
         info: seriesItem(s, 0),
         episodes,
@@ -258,7 +263,7 @@ export function handlePlayerApi(rt: Runtime, ctx: Ctx, username: string | null, 
       const ch = channel(id);
       if (!ch || !inBouquet(u, ch.id)) return rt.notFound(ctx, 'no such channel');
       const limit = action === 'get_short_epg' ? Math.min(Math.max(intParam(ctx, 'limit') ?? 4, 1), 48) : 24;
-      return sendJson(ctx.res, 200, {
+      return reply({
         epg_listings: programmes(ch, now, limit).map((p, i) => ({
           id: String(ch.id * 1000 + i),
           epg_id: String(ch.id),
@@ -288,6 +293,7 @@ export function handlePanelApi(rt: Runtime, ctx: Ctx): void {
   const available: Record<string, unknown> = {};
   CHANNELS.filter((c) => inBouquet(u, c.id)).forEach((c, i) => (available[String(c.id)] = liveStream(c, i)));
   MOVIES.filter((m) => inBouquet(u, m.id)).forEach((m, i) => (available[String(m.id)] = vodStream(m, i)));
+  rt.succeeded(ctx);
   sendJson(ctx.res, 200, {
     user_info: userInfo(rt, u),
     server_info: serverInfo(rt, ctx),
@@ -344,6 +350,7 @@ export function handleGetPhp(rt: Runtime, ctx: Ctx): void {
     lines.push(plus ? `#EXTINF:-1 tvg-id="" tvg-name="${m.name}" group-title="VOD",${m.name}` : `#EXTINF:-1,${m.name}`);
     lines.push(`${base}/movie/${U}/${P}/${m.id}.${m.ext}`);
   }
+  rt.succeeded(ctx);
   send(ctx.res, 200, lines.join('\n') + '\n', 'audio/x-mpegurl', { 'Content-Disposition': 'attachment; filename="playlist.m3u"' });
 }
 
@@ -365,6 +372,7 @@ export function handleXmltv(rt: Runtime, ctx: Ctx): void {
     }
   }
   out.push('</tv>');
+  rt.succeeded(ctx);
   send(ctx.res, 200, out.join('\n') + '\n', 'application/xml; charset=utf-8');
 }
 
