@@ -88,8 +88,9 @@ export async function until(fn: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
+/** The newest log entry that is not a FLOOD_WARNING / FLOOD_BLOCK note. */
 export function lastLog(panel: Panel) {
-  const l = panel.log();
+  const l = panel.log().filter((e) => !e.code.startsWith('FLOOD_'));
   return l[l.length - 1];
 }
 
