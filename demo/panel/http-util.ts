@@ -73,7 +73,7 @@ const SECRET_QUERY = new Set([
 export function redactPath(rawUrl: string): string {
   let url: URL;
   try {
-    url = new URL(rawUrl, 'http://panel.invalid');
+    url = /^https?:\/\//i.test(rawUrl) ? new URL(rawUrl) : new URL('http://panel.invalid' + (rawUrl.startsWith('/') ? '' : '/') + rawUrl);
   } catch {
     return '/***';
   }

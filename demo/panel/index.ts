@@ -79,6 +79,15 @@ function clientOf(rt: Runtime, req: IncomingMessage): ClientInfo {
   };
 }
 
+/** The request target on the panel's own origin (origin-form, absolute-form, or `//`-leading paths alike). */
+function parseTarget(rawUrl: string, base: string): URL {
+  if (/^https?:\/\//i.test(rawUrl)) {
+    const abs = new URL(rawUrl);
+    return new URL(base + abs.pathname + abs.search);
+  }
+  return new URL(base + (rawUrl.startsWith('/') ? rawUrl : `/${rawUrl}`));
+}
+
 const UI_INDEX =
   '<!doctype html><html><head><meta charset="utf-8"><title>Panel</title></head><body><h1>Login</h1>' +
   '<form action="/player_api.php"><input name="username"><input name="password" type="password"><button>Login</button></form></body></html>\n';
@@ -97,7 +106,7 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
   let url: URL;
   let segments: string[];
   try {
-    url = new URL(rawUrl.startsWith('/') ? rawUrl : `/${rawUrl}`, rt.baseUrl);
+    url = parseTarget(rawUrl, rt.baseUrl);
     segments = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
   } catch {
     rt.log({ client, logPath: '/***' }, '400', { status: 400, detail: 'malformed URL' });
