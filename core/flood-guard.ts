@@ -374,18 +374,21 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     return evaluate(key, state, at, request);
   }
 
-  /** Runs one atomic change and notifies when the state changed. */
-  async function change(key: string, apply: (state: FloodState, at: number) => FloodState): Promise<void> {
+  /** Runs one atomic change, notifies when the state changed, and answers the status it left. */
+  async function change(key: string, apply: (state: FloodState, at: number) => FloodState): Promise<FloodStatus> {
     let changed = false;
+    let status: FloodStatus | undefined;
     await store.update(key, (current) => {
       const at = now();
       const normalized = normalize(current ?? EMPTY_FLOOD_STATE, at);
       const next = apply(normalized, at);
+      status = evaluate(key, next, at);
       if (next === normalized && normalized === (current ?? EMPTY_FLOOD_STATE)) return current;
       changed = true;
       return next;
     });
-    if (changed && listeners.has(key)) notify(key, await check(key));
+    if (changed && listeners.has(key)) notify(key, status!);
+    return status!;
   }
 
   return {
@@ -410,20 +413,17 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
       return ticket!;
     },
     async record(key, outcome, slot) {
-      await change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at));
-      return check(key);
+      return change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at));
     },
     async allowOnce(key) {
-      await change(key, (state) => (state.tickets > 0 ? state : { ...state, tickets: 1 }));
-      return check(key);
+      return change(key, (state) => (state.tickets > 0 ? state : { ...state, tickets: 1 }));
     },
     async reset(key, resetOptions) {
-      await change(key, (state) => {
+      return change(key, (state) => {
         if (resetOptions?.hardStopOnly) return state.hardStop ? { ...state, hardStop: undefined } : state;
         const next: FloodState = { ...state, hardStop: undefined, backoffUntil: undefined, streak: 0 };
         return attemptsLeftAt(next.failures) === 0 ? { ...next, tickets: 1 } : next;
       });
-      return check(key);
     },
     async snapshot() {
       const keys = await store.keys();

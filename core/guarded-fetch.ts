@@ -34,6 +34,20 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
 let sharedGuard: FloodGuard | undefined;
 
+/** What each URL is, remembered: a portal asks the same few API URLs over and over. */
+const endpoints = new Map<string, Endpoint>();
+const ENDPOINT_CACHE_SIZE = 256;
+
+function endpointOf(url: string): Endpoint {
+  let endpoint = endpoints.get(url);
+  if (!endpoint) {
+    endpoint = describeEndpoint(url);
+    if (endpoints.size >= ENDPOINT_CACHE_SIZE) endpoints.delete(endpoints.keys().next().value!);
+    endpoints.set(url, endpoint);
+  }
+  return endpoint;
+}
+
 /** The guard guardedFetch uses when none is given: in memory, one per context. */
 export function defaultGuard(): FloodGuard {
   return (sharedGuard ??= createFloodGuard());
@@ -106,6 +120,8 @@ function credentialFingerprint(url: string, headers: Headers): string | undefine
 
 /** Reads at most READ_LIMIT_BYTES of a clone, to its end; a longer body is abandoned unread. */
 async function readSmallBody(clone: Response): Promise<string | undefined> {
+  // Content-Length already said it is small (isReadable): the platform's own reader is the fastest.
+  if (clone.headers.get('content-length') !== null) return clone.text().catch(() => undefined);
   const reader = clone.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -224,7 +240,7 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
   const guard = options.guard ?? defaultGuard();
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const url = urlOf(input);
-  const endpoint = describeEndpoint(url);
+  const endpoint = endpointOf(url);
   const key = options.key ?? guard.keyFor(url);
   const request = { kind: endpoint.kind };
   const method = methodOf(input, init);
