@@ -447,7 +447,9 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     keyFor(url) {
       let host: string;
       try {
-        host = new URL(String(url)).hostname.toLowerCase();
+        // A relative URL is the page's own host (location exists in pages and workers, not in Node).
+        const base = (globalThis as { location?: { href?: string } }).location?.href;
+        host = new URL(String(url), base).hostname.toLowerCase();
       } catch {
         host = '';
       }
