@@ -181,3 +181,19 @@ test('stop() ends open live streams and closes the port', async () => {
   await panel.stop();
   await assert.rejects(fetch(`${panel.url}/`));
 });
+
+test('X-Forwarded-For is ignored unless trustForwardedFor is on', async () => {
+  const panel = await startPanel({ port: 0 });
+  try {
+    const r = await get(panel, '/live/demo/test123/1001.m3u8', { ip: '198.51.100.66' });
+    assert.equal(r.status, 200, 'the socket address (127.0.0.1) is not the cracked IP');
+  } finally {
+    await panel.stop();
+  }
+  const trusting = await startPanel({ port: 0, trustForwardedFor: true });
+  try {
+    assert.equal((await get(trusting, '/live/demo/test123/1001.m3u8', { ip: '198.51.100.66' })).json().error, 'CRACKED');
+  } finally {
+    await trusting.stop();
+  }
+});
