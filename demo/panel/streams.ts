@@ -73,13 +73,13 @@ function pipeBytes(res: ServerResponse, gen: (s: number, e: number) => Buffer, s
 }
 
 /** A finite file with Range support: 200, 206 + Content-Range, or 416 + `Content-Range: bytes *\/size`. */
-function serveFile(rt: Runtime, ctx: Ctx, size: number, contentType: string, gen: (s: number, e: number) => Buffer, user: string): boolean {
+function serveFile(rt: Runtime, ctx: Ctx, size: number, contentType: string, gen: (s: number, e: number) => Buffer, user: string): number {
   const { req, res } = ctx;
   const range = parseRange(req.headers.range, size);
   if (range.kind === 'unsatisfiable') {
     rt.log(ctx, '416', { status: 416, user });
     send(res, 416, '', undefined, { 'Content-Range': `bytes */${size}`, 'Accept-Ranges': 'bytes' });
-    return false;
+    return 416;
   }
   const start = range.kind === 'range' ? range.start : 0;
   const end = range.kind === 'range' ? range.end : size - 1;
@@ -89,13 +89,14 @@ function serveFile(rt: Runtime, ctx: Ctx, size: number, contentType: string, gen
     'Accept-Ranges': 'bytes',
   };
   if (range.kind === 'range') headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-  res.writeHead(range.kind === 'range' ? 206 : 200, headers);
+  const status = range.kind === 'range' ? 206 : 200;
+  res.writeHead(status, headers);
   if (req.method === 'HEAD' || size === 0) {
     res.end();
-    return false;
+    return status;
   }
   pipeBytes(res, gen, start, end);
-  return true;
+  return status;
 }
 
 /** Registers an open stream as a connection, released when the response closes. */
@@ -208,11 +209,13 @@ export function handleStream(rt: Runtime, ctx: Ctx, kind: 'live' | 'movie' | 'se
   const counts = ctx.req.method !== 'HEAD';
   if (counts && !admit(rt, ctx, u)) return;
   if (counts) track(rt, ctx, u, id, kind);
-  rt.succeeded(ctx);
-  if (kind === 'live') return serveLive(rt, ctx, id);
+  if (kind === 'live') {
+    rt.succeeded(ctx);
+    return serveLive(rt, ctx, id);
+  }
   const seed = contentSeed(kind, id);
   const type = ext === 'mkv' ? 'video/x-matroska' : ext === 'ts' ? 'video/mp2t' : 'video/mp4';
-  serveFile(rt, ctx, size, type, (s, e) => vodBytes(seed, s, e), u.username);
+  if (serveFile(rt, ctx, size, type, (s, e) => vodBytes(seed, s, e), u.username) !== 416) rt.succeeded(ctx);
 }
 
 /** /timeshift/U/P/DURATION/START/ID.ts — START is YYYY-MM-DD:HH-MM, DURATION minutes. */
@@ -235,9 +238,8 @@ export function handleTimeshift(rt: Runtime, ctx: Ctx): void {
   const counts = ctx.req.method !== 'HEAD';
   if (counts && !admit(rt, ctx, u)) return;
   if (counts) track(rt, ctx, u, id, 'timeshift');
-  rt.succeeded(ctx);
   const seed = contentSeed(`timeshift:${startMs}`, id);
-  serveFile(rt, ctx, minutes * 60 * TS_PACKET * 10, 'video/mp2t', (s, e) => tsBytes(seed, s, e), u.username);
+  if (serveFile(rt, ctx, minutes * 60 * TS_PACKET * 10, 'video/mp2t', (s, e) => tsBytes(seed, s, e), u.username) !== 416) rt.succeeded(ctx);
 }
 
 /** /live/U/P/ID.m3u8 → a live media playlist whose segments are /hls/TOKEN/ID/N.ts. */
