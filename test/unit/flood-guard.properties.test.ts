@@ -91,7 +91,21 @@ describe('flood guard properties', () => {
           highest = Math.max(highest, (await guard.check(KEY)).failures);
         }
       }),
-      { numRuns: 200 },
+      {
+        numRuns: 200,
+        // A client that retries a wrong password as fast as the guard lets it, alone and four at a time.
+        examples: [
+          [Array.from({ length: 30 }, () => [{ op: 'begin' as const }, { op: 'settle' as const, index: 0, outcome: 'AUTH_FAILED' as const, retryAfterMs: undefined }, { op: 'wait' as const }]).flat(), 1],
+          [
+            Array.from({ length: 10 }, () => [
+              ...Array.from({ length: 4 }, () => ({ op: 'begin' as const })),
+              ...Array.from({ length: 4 }, () => ({ op: 'settle' as const, index: 0, outcome: '401' as const, retryAfterMs: undefined })),
+              { op: 'wait' as const },
+            ]).flat(),
+            2,
+          ],
+        ],
+      },
     );
     // The runs must have reached the pause point, or the property proves nothing.
     assert.equal(highest, block - 1);
