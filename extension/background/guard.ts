@@ -1,0 +1,33 @@
+/** The one flood guard of the extension: the core guard over storage.local, pausing 3 short of each block. */
+import browser from 'webextension-polyfill';
+import { createFloodGuard, type FloodStatus } from '../../core/flood-guard.js';
+import { EXTENSION_FLOOD_MARGIN } from '../shared/build-flags.js';
+import type { HostView } from '../shared/messages.js';
+import { sanitizeDiagnosis } from '../shared/sanitize.js';
+import { createStorageFloodStore } from './flood-store.js';
+
+export const guard = createFloodGuard({ margin: EXTENSION_FLOOD_MARGIN, store: createStorageFloodStore(browser.storage.local) });
+
+export function viewOf(status: FloodStatus): HostView {
+  return {
+    host: status.key,
+    level: status.level,
+    allowed: status.allowed,
+    failures: status.failures,
+    attemptsLeft: status.attemptsLeft,
+    retryAt: status.retryAt,
+    reason: status.reason,
+    ticket: status.ticket,
+    consequence: status.consequence,
+    diagnosis: status.diagnosis ? sanitizeDiagnosis(status.diagnosis) : undefined,
+  };
+}
+
+export async function viewsOf(hosts: readonly string[]): Promise<HostView[]> {
+  return Promise.all(hosts.map(async (host) => viewOf(await guard.check(host))));
+}
+
+/** Whether requests to this host are held back now (what the session rule enforces). */
+export function isHeld(status: FloodStatus): boolean {
+  return status.level === 'blocked' && !status.allowed;
+}

@@ -1,0 +1,132 @@
+/**
+ * The background (Chrome: service worker; Firefox: event page). Every listener is registered synchronously
+ * at the top level so a stopped worker wakes for it; all state lives in storage, none in globals that matter.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import { SUPPORTED_LANGUAGES } from '../../core/i18n.js';
+import { TEST_BUILD } from '../shared/build-flags.js';
+import type { HelloReply, Overview, Push, Request, TapReply } from '../shared/messages.js';
+import { FLOOD_PREFIX, migrate } from '../shared/storage.js';
+import { grantedOrigins, syncContentScripts } from './content-scripts.js';
+import { guard, viewOf } from './guard.js';
+import { chosenLanguage, effectiveLanguage } from './language.js';
+import { OBSERVED_FILTER, onBeforeRequest, onErrorOccurred, onHeadersReceived, onTapReport } from './observe.js';
+import { clearRecent, recentEntries } from './recent.js';
+import { isUnblockAlarm, onViewsChanged, reconcile } from './rules.js';
+import { allTabs, forgetAllTabs, forgetTab, tabInfo } from './tabs.js';
+
+function quietly<A extends unknown[]>(handler: (...args: A) => Promise<unknown>): (...args: A) => void {
+  return (...args) => {
+    handler(...args).catch((error: unknown) => console.warn('xtream-error-ux:', error instanceof Error ? error.message : 'error'));
+  };
+}
+
+const ready = migrate(browser.storage.local).catch(() => undefined);
+
+async function start(): Promise<void> {
+  await ready;
+  await syncContentScripts();
+  await reconcile();
+}
+
+browser.runtime.onInstalled.addListener(quietly(start));
+browser.runtime.onStartup.addListener(quietly(start));
+browser.permissions.onAdded.addListener(quietly(syncContentScripts));
+browser.permissions.onRemoved.addListener(quietly(syncContentScripts));
+browser.alarms.onAlarm.addListener(quietly(async (alarm) => (isUnblockAlarm(alarm.name) ? reconcile() : undefined)));
+browser.tabs.onRemoved.addListener(quietly(forgetTab));
+
+browser.webRequest.onBeforeRequest.addListener(quietly(onBeforeRequest), OBSERVED_FILTER);
+browser.webRequest.onHeadersReceived.addListener(quietly(onHeadersReceived), OBSERVED_FILTER, ['responseHeaders']);
+browser.webRequest.onCompleted.addListener(quietly(async () => undefined), OBSERVED_FILTER);
+browser.webRequest.onErrorOccurred.addListener(quietly(onErrorOccurred), OBSERVED_FILTER);
+
+/** Hosts whose view changed are pushed to the tabs that talk to them (banners' countdowns, the tap's gate). */
+onViewsChanged((views, changed) => {
+  if (!changed.size) return;
+  void (async () => {
+    for (const [tabId, info] of await allTabs()) {
+      if (!info.hosts.some((host) => changed.has(host))) continue;
+      const hosts = info.hosts.map((host) => views.get(host)).filter((view) => view !== undefined);
+      const message: Push = { type: 'hosts', hosts };
+      await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
+    }
+  })();
+});
+
+const LOCALE_FILES = new Set(['errors', 'ui', 'extension']);
+
+async function handle(message: Request, sender: Runtime.MessageSender): Promise<unknown> {
+  await ready;
+  const tabId = sender.tab?.id;
+  switch (message?.type) {
+    case 'hello': {
+      if (tabId === undefined) return undefined;
+      const info = await tabInfo(tabId);
+      const hosts = await Promise.all((info?.hosts ?? []).map(async (host) => viewOf(await guard.check(host))));
+      const entries = await recentEntries((entry) => !!info && entry.site === info.site && info.hosts.includes(entry.host) && hosts.some((view) => view.host === entry.host && view.level === 'blocked'));
+      const reply: HelloReply = { language: await effectiveLanguage(), hosts, entries: entries.slice(-1) };
+      return reply;
+    }
+    case 'tap': {
+      if (tabId === undefined || !message.report) return undefined;
+      const reply: TapReply = { hosts: await onTapReport(tabId, sender.url, message.report) };
+      return reply;
+    }
+    case 'locale': {
+      if (!SUPPORTED_LANGUAGES.some((language) => language.code === message.lng) || !LOCALE_FILES.has(message.file)) return undefined;
+      const response = await fetch(browser.runtime.getURL(`locales/${message.lng}/${message.file}.json`));
+      return response.ok ? ((await response.json()) as unknown) : undefined;
+    }
+    case 'try-anyway': {
+      await guard.allowOnce(String(message.host));
+      await reconcile();
+      return viewOf(await guard.check(String(message.host)));
+    }
+    case 'reset-site': {
+      await guard.reset(String(message.host));
+      await reconcile();
+      return viewOf(await guard.check(String(message.host)));
+    }
+    case 'overview': {
+      const snapshot = await guard.snapshot();
+      const info = message.tabId === undefined ? undefined : await tabInfo(message.tabId);
+      const overview: Overview = {
+        language: await chosenLanguage(),
+        resolvedLanguage: await effectiveLanguage(),
+        origins: await grantedOrigins(),
+        hosts: Object.values(snapshot).map(viewOf),
+        recent: await recentEntries(),
+        tab: info ? { site: info.site, hosts: [...info.hosts] } : undefined,
+      };
+      return overview;
+    }
+    case 'set-language': {
+      const language = message.language && SUPPORTED_LANGUAGES.some((entry) => entry.code === message.language) ? message.language : null;
+      await browser.storage.local.set({ settings: { language } });
+      const push: Push = { type: 'language', language: await effectiveLanguage() };
+      for (const [id] of await allTabs()) await browser.tabs.sendMessage(id, push).catch(() => undefined);
+      return push.language;
+    }
+    case 'clear-recent':
+      await clearRecent();
+      return true;
+    case 'test:forget-all': {
+      if (!TEST_BUILD) return undefined;
+      const all = await browser.storage.local.get(null);
+      await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith(FLOOD_PREFIX)));
+      await clearRecent();
+      await forgetAllTabs();
+      await reconcile();
+      return true;
+    }
+    default:
+      return undefined;
+  }
+}
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  // Only our own contexts: content scripts of granted pages, the popup and the options page.
+  if (sender.id !== browser.runtime.id) return undefined;
+  return handle(message as Request, sender);
+});

@@ -1,0 +1,385 @@
+/**
+ * The main-world tap: watches the page's own fetch and XMLHttpRequest (hls.js and video.js use XHR,
+ * mpegts.js streams endless fetch bodies).
+ *
+ * - Fails open: any error of its own leaves the page's request exactly as it was.
+ * - Reads only small JSON/text bodies of panel API endpoints, through a clone it reads to the end
+ *   (at most BODY_LIMIT bytes, else it cancels its clone). Media, playlists and EPG are never read, teed
+ *   or buffered; their Response objects reach the page untouched.
+ * - Reports carry a redacted URL, the status and a redacted summary of the body: never a credential.
+ * - Waits, before a panel request, while a failure it saw is not yet accounted for by the background:
+ *   the guard sees failures only after they happen, so without this a tight retry loop could outrun it.
+ *   The wait is bounded (GATE_TIMEOUT_MS) and then fails open.
+ * This is the page's own world: nothing here is trusted by the background beyond adding failures.
+ */
+import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
+import { redactText, redactUrl } from '../../core/redact.js';
+import type { Endpoint } from '../../core/types.js';
+import { PAGE_REPORT_EVENT, PAGE_STATE_EVENT, type HostGate, type PageStateMessage, type TapReport } from '../shared/messages.js';
+
+const BODY_LIMIT = 16 * 1024;
+const SUMMARY_LIMIT = 4 * 1024;
+const GATE_TIMEOUT_MS = 2_000;
+const ACK_TIMEOUT_MS = 2_000;
+/** Before the background has told anything about a host: at most this many API requests in flight. */
+const DEFAULT_IN_FLIGHT = 4;
+const READABLE_TYPE = /json|text|javascript|html|^$/i;
+const MARK = Symbol.for('xtream-error-ux.tap');
+
+interface Tracked {
+  readonly url: string;
+  readonly host: string;
+  readonly endpoint: Endpoint;
+  readonly api: boolean;
+}
+
+(() => {
+  const root = globalThis as unknown as Record<symbol, unknown>;
+  if (root[MARK]) return;
+  Object.defineProperty(root, MARK, { value: true });
+
+  const gates = new Map<string, HostGate>();
+  /** Reports (and checks) not yet answered: id → host, since. */
+  const unsettled = new Map<number, { host: string; at: number }>();
+  const inFlight = new Map<string, number>();
+  let waiters: Array<() => void> = [];
+  let sequence = 0;
+
+  const wake = () => {
+    const current = waiters;
+    waiters = [];
+    for (const resume of current) resume();
+  };
+
+  document.addEventListener(PAGE_STATE_EVENT, (event) => {
+    try {
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (typeof detail !== 'string') return;
+      const message = JSON.parse(detail) as PageStateMessage;
+      for (const gate of message.hosts ?? []) if (gate && typeof gate.host === 'string') gates.set(gate.host, gate);
+      if (typeof message.ack === 'number') unsettled.delete(message.ack);
+      wake();
+    } catch {
+      /* not ours */
+    }
+  });
+
+  function track(input: unknown): Tracked | undefined {
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input instanceof Request ? input.url : undefined;
+    if (!raw) return undefined;
+    const absolute = new URL(raw, location.href);
+    if (absolute.protocol !== 'http:' && absolute.protocol !== 'https:') return undefined;
+    const endpoint = describeEndpoint(absolute.href);
+    if (!isPanelEndpoint(endpoint)) return undefined;
+    return { url: absolute.href, host: absolute.hostname.toLowerCase(), endpoint, api: isApiEndpoint(endpoint) && !endpoint.bulk };
+  }
+
+  function mustWait(request: Tracked): boolean {
+    const now = Date.now();
+    for (const [id, entry] of unsettled) {
+      if (now - entry.at > ACK_TIMEOUT_MS) unsettled.delete(id);
+      else if (entry.host === request.host) return true;
+    }
+    if (!request.api) return false;
+    const gate = gates.get(request.host);
+    const limit = gate ? (gate.allowed && gate.attemptsLeft > 0 ? gate.attemptsLeft : Infinity) : DEFAULT_IN_FLIGHT;
+    return (inFlight.get(request.host) ?? 0) >= limit;
+  }
+
+  /** Resolves when the request may go: at once when nothing is unsettled, else when it settles or times out. */
+  function admission(request: Tracked): Promise<void> | undefined {
+    if (!mustWait(request)) return undefined;
+    const deadline = Date.now() + GATE_TIMEOUT_MS;
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (!mustWait(request) || Date.now() >= deadline) resolve();
+        else {
+          waiters.push(check);
+          setTimeout(check, 100);
+        }
+      };
+      check();
+    });
+  }
+
+  function enter(request: Tracked): () => void {
+    if (!request.api) return () => undefined;
+    inFlight.set(request.host, (inFlight.get(request.host) ?? 0) + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      inFlight.set(request.host, Math.max(0, (inFlight.get(request.host) ?? 1) - 1));
+      wake();
+    };
+  }
+
+  /** Marks a failure (or a body being checked) as unsettled right away, before the page sees the response. */
+  function hold(request: Tracked): number {
+    const id = ++sequence;
+    unsettled.set(id, { host: request.host, at: Date.now() });
+    return id;
+  }
+
+  function release(id: number): void {
+    unsettled.delete(id);
+    wake();
+  }
+
+  /** The credentials a URL carries, so that a body echoing them can be scrubbed literally too. */
+  function secretsOf(url: string): string[] {
+    const secrets: string[] = [];
+    try {
+      const parsed = new URL(url);
+      const redacted = new URL(redactUrl(url));
+      for (const [name, value] of parsed.searchParams) if (redacted.searchParams.get(name) !== value && value) secrets.push(value);
+      const rawSegments = parsed.pathname.split('/');
+      const redactedSegments = redacted.pathname.split('/');
+      rawSegments.forEach((segment, index) => {
+        if (segment && redactedSegments[index] !== segment) secrets.push(decodeURIComponent(segment));
+      });
+    } catch {
+      /* nothing to add */
+    }
+    return secrets;
+  }
+
+  const USER_INFO_FACTS = ['auth', 'status', 'exp_date', 'is_trial', 'active_cons', 'max_connections', 'created_at', 'message'];
+
+  /** A redacted summary of a body: Xtream `user_info` reduced to its facts; anything else redacted and cut. */
+  function summarize(text: string, url: string): string {
+    const secrets = secretsOf(url);
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'user_info' in parsed) {
+        const info = (parsed as { user_info: unknown }).user_info;
+        const facts: Record<string, unknown> = {};
+        if (info && typeof info === 'object') {
+          for (const key of USER_INFO_FACTS) if (key in info) facts[key] = (info as Record<string, unknown>)[key];
+        }
+        return redactText(JSON.stringify({ user_info: facts }), secrets);
+      }
+    } catch {
+      /* text */
+    }
+    return redactText(text.slice(0, SUMMARY_LIMIT), secrets);
+  }
+
+  /** Data and successful logins need no report: only what may be an error goes to the background. */
+  function looksFine(text: string): boolean {
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('[')) return true;
+    if (!trimmed.startsWith('{')) return false;
+    try {
+      const parsed = JSON.parse(trimmed) as Record<string, unknown>;
+      const info = parsed.user_info as Record<string, unknown> | undefined;
+      if (info && typeof info === 'object') {
+        const auth = info.auth;
+        return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status)));
+      }
+      return false;
+    } catch {
+      return false;
+    }
+  }
+
+  function report(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
+    const message: TapReport = {
+      id,
+      url: redactUrl(request.url),
+      status,
+      contentType: contentType ? contentType.slice(0, 100) : undefined,
+      body: text === undefined ? undefined : summarize(text, request.url),
+    };
+    document.dispatchEvent(new CustomEvent(PAGE_REPORT_EVENT, { detail: JSON.stringify(message) }));
+  }
+
+  /** Settles a response: reports failures and bodies that may be errors, releases everything else. */
+  function settle(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
+    try {
+      if (status >= 400) report(id, request, status, contentType, request.api ? text : undefined);
+      else if (status >= 200 && status < 300 && text !== undefined && !looksFine(text)) report(id, request, status, contentType, text);
+      else release(id);
+    } catch {
+      release(id);
+    }
+  }
+
+  async function readSmall(response: Response): Promise<string | undefined> {
+    const length = Number(response.headers.get('content-length') ?? '');
+    if (Number.isFinite(length) && length > BODY_LIMIT) return undefined;
+    if (!READABLE_TYPE.test(response.headers.get('content-type') ?? '')) return undefined;
+    const body = response.clone().body;
+    if (!body) return '';
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > BODY_LIMIT) {
+        void reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
+    }
+    const joined = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return new TextDecoder().decode(joined);
+  }
+
+  // ── fetch ──────────────────────────────────────────────────────────────────
+  const originalFetch = window.fetch;
+  function observeResponse(request: Tracked, response: Response): void {
+    const status = response.status;
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const readable = request.api && response.type !== 'opaque' && ((status >= 200 && status < 300) || status >= 400);
+    if (!readable && status < 400) return;
+    const id = hold(request);
+    if (!readable) {
+      settle(id, request, status, contentType, undefined);
+      return;
+    }
+    readSmall(response).then(
+      (text) => settle(id, request, status, contentType, text),
+      () => settle(id, request, status, contentType, undefined),
+    );
+  }
+
+  function tappedFetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    let request: Tracked | undefined;
+    try {
+      request = track(input);
+    } catch {
+      request = undefined;
+    }
+    if (!request) return originalFetch.call(this as typeof globalThis, input, init);
+    const tracked = request;
+    const go = (): Promise<Response> => {
+      let leave: () => void = () => undefined;
+      try {
+        leave = enter(tracked);
+      } catch {
+        /* fail open */
+      }
+      const pending = originalFetch.call(this as typeof globalThis, input, init);
+      return pending.then(
+        (response) => {
+          leave();
+          try {
+            observeResponse(tracked, response);
+          } catch {
+            /* fail open */
+          }
+          return response;
+        },
+        (error: unknown) => {
+          leave();
+          throw error;
+        },
+      );
+    };
+    let wait: Promise<void> | undefined;
+    try {
+      wait = admission(tracked);
+    } catch {
+      wait = undefined;
+    }
+    return wait ? wait.then(go) : go();
+  }
+  try {
+    Object.defineProperty(tappedFetch, 'name', { value: 'fetch' });
+    window.fetch = tappedFetch as typeof fetch;
+  } catch {
+    /* leave fetch alone */
+  }
+
+  // ── XMLHttpRequest ─────────────────────────────────────────────────────────
+  const proto = XMLHttpRequest.prototype;
+  const originalOpen = proto.open;
+  const originalSend = proto.send;
+  const opened = new WeakMap<XMLHttpRequest, { url: string; async: boolean }>();
+
+  proto.open = function open(this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    try {
+      opened.set(this, { url: String(url), async: rest.length === 0 || rest[0] !== false });
+    } catch {
+      /* fail open */
+    }
+    return (originalOpen as (...args: unknown[]) => void).call(this, method, url, ...rest);
+  } as typeof proto.open;
+
+  proto.send = function send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    let request: Tracked | undefined;
+    const info = opened.get(this);
+    try {
+      request = info ? track(info.url) : undefined;
+    } catch {
+      request = undefined;
+    }
+    if (!request || !info) return originalSend.call(this, body);
+    const tracked = request;
+    const xhr = this;
+    const go = () => {
+      try {
+        watchXhr(xhr, tracked);
+      } catch {
+        /* fail open */
+      }
+      originalSend.call(xhr, body);
+    };
+    let wait: Promise<void> | undefined;
+    try {
+      wait = info.async ? admission(tracked) : undefined;
+    } catch {
+      wait = undefined;
+    }
+    if (!wait) return go();
+    void wait.then(() => {
+      try {
+        if (xhr.readyState === XMLHttpRequest.OPENED) go();
+      } catch {
+        /* the page aborted it meanwhile */
+      }
+    });
+  };
+
+  function watchXhr(xhr: XMLHttpRequest, request: Tracked): void {
+    const leave = enter(request);
+    let id: number | undefined;
+    const onState = () => {
+      try {
+        if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && id === undefined) {
+          const status = xhr.status;
+          if (status >= 400 || (request.api && status >= 200 && status < 300)) id = hold(request);
+        } else if (xhr.readyState === XMLHttpRequest.DONE && id !== undefined) {
+          const held = id;
+          id = -1;
+          settle(held, request, xhr.status, xhr.getResponseHeader('content-type') ?? undefined, request.api ? xhrText(xhr) : undefined);
+        }
+      } catch {
+        if (id !== undefined && id > 0) release(id);
+      }
+    };
+    xhr.addEventListener('readystatechange', onState);
+    xhr.addEventListener('loadend', () => {
+      leave();
+      if (id !== undefined && id > 0) release(id);
+    });
+  }
+
+  function xhrText(xhr: XMLHttpRequest): string | undefined {
+    const length = Number(xhr.getResponseHeader('content-length') ?? '');
+    if (Number.isFinite(length) && length > BODY_LIMIT) return undefined;
+    if (!READABLE_TYPE.test(xhr.getResponseHeader('content-type') ?? '')) return undefined;
+    let text: string | undefined;
+    if (xhr.responseType === '' || xhr.responseType === 'text') text = xhr.responseText;
+    else if (xhr.responseType === 'json') text = JSON.stringify(xhr.response);
+    return text !== undefined && text.length <= BODY_LIMIT ? text : undefined;
+  }
+})();

@@ -1,0 +1,185 @@
+/**
+ * e2e harness: builds the extension (test or shipped configuration) into a temporary folder, launches
+ * Debian Chromium or Firefox ESR with it through puppeteer-core, and serves a small player site that
+ * reverse-proxies the local panel (the page and its panel share an origin, as many portals do).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+export type BrowserName = 'chrome' | 'firefox';
+const root = resolve(import.meta.dirname, '..', '..');
+const FIREFOX_UUID = '6d3a8f52-6b0e-4a5c-9a57-3c7be2f0e1a4';
+const GECKO_ID = 'xtream-error-ux@xtream-error-ux.github.io';
+
+const builds = new Map<string, string>();
+/** Builds once per process: `test` (pre-granted 127.0.0.1, open shadow root) or `shipped` (what dist/ holds). */
+export function buildExtension(kind: 'test' | 'shipped'): string {
+  const cached = builds.get(kind);
+  if (cached) return cached;
+  const out = mkdtempSync(join(tmpdir(), `xux-ext-${kind}-`));
+  execFileSync(process.execPath, ['scripts/build-extension.mjs', '--out', out, ...(kind === 'test' ? ['--test'] : [])], { cwd: root, stdio: 'pipe' });
+  builds.set(kind, out);
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  return out;
+}
+
+export interface Harness {
+  readonly name: BrowserName;
+  readonly browser: Browser;
+  readonly extensionId: string;
+  /** `chrome-extension://id/` or `moz-extension://uuid/`. */
+  readonly base: string;
+  /** Runs `fn` in an extension page (the popup document) and returns its result. */
+  inExtension<T>(fn: string): Promise<T>;
+  /** Sends a runtime message from an extension page. */
+  message<T>(message: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
+
+export async function launch(name: BrowserName, extensionDir: string, options: { lang?: string } = {}): Promise<Harness> {
+  const lang = options.lang ?? 'en-US';
+  const browser =
+    name === 'chrome'
+      ? await puppeteer.launch({
+          executablePath: '/usr/lib/chromium/chromium',
+          headless: true,
+          pipe: true,
+          enableExtensions: true,
+          args: [...CHROME_ARGS, `--lang=${lang}`, `--accept-lang=${lang}`],
+          env: { ...process.env, LANGUAGE: lang.replace('-', '_'), LANG: `${lang.replace('-', '_')}.UTF-8` },
+        })
+      : await puppeteer.launch({
+          browser: 'firefox',
+          executablePath: '/usr/bin/firefox-esr',
+          headless: true,
+          enableExtensions: true,
+          extraPrefsFirefox: {
+            'intl.accept_languages': lang,
+            'intl.locale.requested': lang,
+            // A fixed moz-extension:// UUID, so tests can open the extension's pages.
+            'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+            // Optional permissions granted without a doorhanger (only the permissions.onAdded test asks).
+            'extensions.webextOptionalPermissionPrompts': false,
+          },
+        });
+  const extensionId = await browser.installExtension(extensionDir);
+  const base = name === 'chrome' ? `chrome-extension://${extensionId}/` : `moz-extension://${FIREFOX_UUID}/`;
+  let extensionPage: Page | undefined;
+  const page = async () => {
+    if (!extensionPage || extensionPage.isClosed()) {
+      extensionPage = await browser.newPage();
+      await extensionPage.goto(`${base}options/options.html`);
+    }
+    return extensionPage;
+  };
+  const harness: Harness = {
+    name,
+    browser,
+    extensionId,
+    base,
+    async inExtension<T>(fn: string) {
+      const target = await page();
+      return target.evaluate(`(async () => { const api = globalThis.browser ?? globalThis.chrome; ${fn} })()`) as Promise<T>;
+    },
+    message<T>(message: unknown) {
+      return harness.inExtension<T>(`return api.runtime.sendMessage(${JSON.stringify(message)});`);
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+    },
+  };
+  // Wait until the background registered the content scripts for the pre-granted origin.
+  await waitFor(async () => {
+    const scripts = await harness.inExtension<unknown[]>('return api.scripting.getRegisteredContentScripts();').catch(() => []);
+    return scripts.length > 0 || !(await harness.inExtension<boolean>("return (await api.permissions.getAll()).origins.length > 0;").catch(() => false));
+  }, 10_000);
+  return harness;
+}
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, stepMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
+
+export const PLAYER_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Player</title>
+<style>body{font:16px system-ui;margin:0;background:#111;color:#eee} header{padding:12px 16px;background:#222}
+video{display:block;width:100%;max-width:960px;aspect-ratio:16/9;background:#000;margin:16px auto}
+#log{font:12px monospace;padding:0 16px;white-space:pre-wrap}</style></head>
+<body><header>My IPTV — web player</header><video controls muted></video><div id="log"></div>
+<script>
+  // Helpers the tests (and the bench) drive: a player retrying blindly, by fetch or by XHR.
+  window.api = (user, pass, action) => '/player_api.php?username=' + encodeURIComponent(user) + '&password=' + encodeURIComponent(pass) + (action ? '&action=' + action : '');
+  window.fetchJson = async (url) => { try { const r = await fetch(url); const text = await r.text(); return { status: r.status, length: text.length }; } catch (e) { return { error: String(e && e.name) }; } };
+  window.xhr = (url) => new Promise((resolve) => { const x = new XMLHttpRequest(); x.open('GET', url); x.onload = () => resolve({ status: x.status }); x.onerror = () => resolve({ error: 'network' }); x.send(); });
+  window.loop = async (kind, url, rounds, parallel) => {
+    const results = [];
+    for (let i = 0; i < rounds; i++) {
+      const batch = [];
+      for (let j = 0; j < parallel; j++) batch.push(kind === 'xhr' ? window.xhr(url) : window.fetchJson(url));
+      results.push(...(await Promise.all(batch)));
+    }
+    return results;
+  };
+</script></body></html>`;
+
+export interface PlayerSite {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves /player.html and reverse-proxies everything else to the panel, streaming, byte for byte. */
+export async function startPlayerSite(panelUrl: string): Promise<PlayerSite> {
+  const panel = new URL(panelUrl);
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/player.html' || req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(PLAYER_HTML);
+      return;
+    }
+    const upstream = httpRequest(
+      { host: panel.hostname, port: panel.port, path: req.url, method: req.method, headers: { ...req.headers, host: panel.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  });
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolveClose) => {
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+/** The banner texts the page shows (test builds keep the shadow root open). */
+export async function bannerText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const host = document.querySelector('xtream-error-ux-extension');
+    return host?.shadowRoot?.querySelector(".stack")?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  });
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
