@@ -30,6 +30,10 @@ async function start(): Promise<void> {
 }
 
 browser.runtime.onInstalled.addListener(quietly(start));
+if (TEST_BUILD) {
+  // Test builds open an extension page the e2e harness can drive (Firefox's BiDi can't navigate to one).
+  browser.runtime.onInstalled.addListener(quietly(() => browser.tabs.create({ url: browser.runtime.getURL('options/options.html?e2e'), active: false })));
+}
 browser.runtime.onStartup.addListener(quietly(start));
 browser.permissions.onAdded.addListener(quietly(syncContentScripts));
 browser.permissions.onRemoved.addListener(quietly(syncContentScripts));

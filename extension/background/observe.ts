@@ -22,13 +22,18 @@ import { noteTabHost, tabInfo, waitForTabHost } from './tabs.js';
 const OBSERVED_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'media', 'other', 'object'];
 export const OBSERVED_FILTER: WebRequest.RequestFilter = { urls: ['http://*/*', 'https://*/*'], types: OBSERVED_TYPES };
 
-/** A status failure and its entry, for the tap's body to explain — in memory only, for a few seconds. */
+/**
+ * Status failures of one tab, URL and status, matched one for one with the tap's reports of them — in memory
+ * only, for a few seconds. A report waits for its own failure to be recorded (a loop repeats the same URL).
+ */
 interface StatusNote {
-  entryId: string;
   at: number;
-  recorded: boolean;
-  /** The tap's explanation, when it came first. */
-  explained?: Diagnosis;
+  /** Entry ids of the failures webRequest recorded, in order. */
+  recorded: string[];
+  /** How many of them a tap report has already been matched with. */
+  matched: number;
+  /** Explanations the tap brought before webRequest recorded their failure. */
+  early: Diagnosis[];
 }
 const STATUS_NOTE_MS = 5_000;
 const statusNotes = new Map<string, StatusNote>();
@@ -118,13 +123,16 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
   if (!diagnosis) return;
   const key = noteKey(details.tabId, details.url, status);
   prune(Date.now());
-  const note: StatusNote = statusNotes.get(key) ?? { entryId: entryId(), at: Date.now(), recorded: false };
+  const note: StatusNote = statusNotes.get(key) ?? { at: Date.now(), recorded: [], matched: 0, early: [] };
   statusNotes.set(key, note);
+  note.at = Date.now();
   await guard.record(host, diagnosis);
-  note.recorded = true;
   await reconcile();
-  for (const wake of statusWaiters.get(key) ?? []) wake();
-  await show(details.tabId, site, host, note.explained ?? diagnosis, note.entryId);
+  // Only now may the tap's report of it be answered: the session rule is in place.
+  const id = entryId();
+  note.recorded.push(id);
+  for (const wake of [...(statusWaiters.get(key) ?? [])]) wake();
+  await show(details.tabId, site, host, note.early.shift() ?? diagnosis, id);
 }
 
 const BLOCKED_ERRORS = /ERR_BLOCKED_BY_CLIENT|NS_ERROR_BLOCKED|blocked/i;
@@ -173,11 +181,16 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
   const headers = report.contentType ? { 'content-type': report.contentType } : undefined;
 
   if (report.status >= 400) {
-    // Counted by webRequest; wait for that, then let the body explain the status.
+    // Counted by webRequest: wait for that record (one per report), then let the body explain the status.
     const key = noteKey(tabId, report.url, report.status);
     prune(Date.now());
-    let note = statusNotes.get(key);
-    if (!note?.recorded) {
+    const note = statusNotes.get(key) ?? { at: Date.now(), recorded: [], matched: 0, early: [] };
+    statusNotes.set(key, note);
+    /** Takes the oldest recorded failure no other report has taken yet. */
+    const claim = (): string | undefined => (note.recorded.length > note.matched ? note.recorded[note.matched++] : undefined);
+    const deadline = Date.now() + 1_000;
+    let id = claim();
+    while (id === undefined && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const waiters = statusWaiters.get(key) ?? new Set();
         statusWaiters.set(key, waiters);
@@ -187,18 +200,16 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
           if (!waiters.size) statusWaiters.delete(key);
           resolve();
         };
-        const timer = setTimeout(done, 1_000);
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
         waiters.add(done);
       });
-      note = statusNotes.get(key);
+      id = claim();
     }
-    if (body && isApiEndpoint(endpoint)) {
-      const explained = classify({ status: report.status, url: report.url, body, headers });
-      if (explained) {
-        if (note?.recorded) await show(tabId, site, host, explained, note.entryId);
-        else if (note) note.explained = explained;
-        else statusNotes.set(key, { entryId: entryId(), at: Date.now(), recorded: false, explained });
-      }
+    const explained = body && isApiEndpoint(endpoint) ? classify({ status: report.status, url: report.url, body, headers }) : null;
+    if (id !== undefined) {
+      if (explained) await show(tabId, site, host, explained, id);
+    } else if (explained) {
+      note.early.push(explained);
     }
     return answer();
   }

@@ -110,7 +110,8 @@ function show(entry: RecentEntry, view: HostView): void {
   views.byHost.set(view.host, view);
   const same = [...shown.values()].find((item) => item.entry.id === entry.id || (item.entry.host === entry.host && item.entry.diagnosis.code === entry.diagnosis.code));
   if (same) {
-    if (same.entry.id !== entry.id) same.count += 1;
+    // A block shown again (the player retried) is the same news, not one more failure.
+    if (same.entry.id !== entry.id && !entry.id.startsWith('blocked-')) same.count += 1;
     shown.delete(same.entry.id);
     shown.set(entry.id, { ...same, entry });
   } else {

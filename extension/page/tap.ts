@@ -80,9 +80,12 @@ interface Tracked {
       if (now - entry.at > ACK_TIMEOUT_MS) unsettled.delete(id);
       else if (entry.host === request.host) return true;
     }
-    if (!request.api) return false;
+    // In flight = sent, status not known yet. Streams count too once the host has failures.
     const gate = gates.get(request.host);
-    const limit = gate ? (gate.allowed && gate.attemptsLeft > 0 ? gate.attemptsLeft : Infinity) : DEFAULT_IN_FLIGHT;
+    let limit = Infinity;
+    if (gate) {
+      if (gate.allowed && gate.attemptsLeft > 0 && (request.api || gate.failures > 0)) limit = gate.attemptsLeft;
+    } else if (request.api) limit = DEFAULT_IN_FLIGHT;
     return (inFlight.get(request.host) ?? 0) >= limit;
   }
 
@@ -102,8 +105,8 @@ interface Tracked {
     });
   }
 
+  /** Counts a request as in flight until its status is known; returns the function that ends that. */
   function enter(request: Tracked): () => void {
-    if (!request.api) return () => undefined;
     inFlight.set(request.host, (inFlight.get(request.host) ?? 0) + 1);
     let left = false;
     return () => {
@@ -356,6 +359,7 @@ interface Tracked {
       try {
         if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && id === undefined) {
           const status = xhr.status;
+          leave();
           if (status >= 400 || (request.api && status >= 200 && status < 300)) id = hold(request);
         } else if (xhr.readyState === XMLHttpRequest.DONE && id !== undefined) {
           const held = id;

@@ -72,11 +72,21 @@ export async function launch(name: BrowserName, extensionDir: string, options: {
         });
   const extensionId = await browser.installExtension(extensionDir);
   const base = name === 'chrome' ? `chrome-extension://${extensionId}/` : `moz-extension://${FIREFOX_UUID}/`;
+  // Test builds open options/options.html?e2e themselves: Firefox's BiDi won't navigate to moz-extension://.
   let extensionPage: Page | undefined;
   const page = async () => {
     if (!extensionPage || extensionPage.isClosed()) {
-      extensionPage = await browser.newPage();
-      await extensionPage.goto(`${base}options/options.html`);
+      // (Firefox reports such a tab's URL as about:blank: ask the document itself.)
+      await waitFor(async () => {
+        for (const candidate of await browser.pages()) {
+          const href = await candidate.evaluate('location.href').catch(() => '');
+          if (typeof href === 'string' && href.startsWith(`${base}options/options.html`)) {
+            extensionPage = candidate;
+            return true;
+          }
+        }
+        return false;
+      }, 15_000, 200);
     }
     return extensionPage;
   };
@@ -86,7 +96,7 @@ export async function launch(name: BrowserName, extensionDir: string, options: {
     extensionId,
     base,
     async inExtension<T>(fn: string) {
-      const target = await page();
+      const target = (await page())!;
       return target.evaluate(`(async () => { const api = globalThis.browser ?? globalThis.chrome; ${fn} })()`) as Promise<T>;
     },
     message<T>(message: unknown) {

@@ -1,0 +1,195 @@
+/**
+ * The extension's end-to-end cases, run once per browser (extension.chrome.test.ts, extension.firefox.test.ts)
+ * against the local panel, with one browser per language and file.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
+import { contentSeed, startPanel, vodBytes, type Panel } from '../../demo/panel/index.js';
+import es from '../../locales/es/errors.json' with { type: 'json' };
+import { bannerText, buildExtension, launch, sha256, startPlayerSite, waitFor, type BrowserName, type Harness, type PlayerSite } from './helpers.js';
+
+/** Credentials that appear nowhere else, so finding one in storage means a leak. */
+const VIEWER = { username: 'viewer-q7zx', password: 'Pw-9kT2-secret' };
+const LAPSED = { username: 'lapsed-r4vw', password: 'Pw-lapsed-55hq' };
+const WRONG_PASSWORD = 'Wrong-pw-71kd';
+const MB32 = 32 * 1024 * 1024;
+
+export function extensionSuite(name: BrowserName): void {
+  describe(`extension in ${name}`, { timeout: 150_000 }, () => {
+    let harness: Harness;
+    let panel: Panel;
+    let site: PlayerSite;
+    let page: Page;
+
+    before(async () => {
+      panel = await startPanel({ port: 0, style: 'classic', flood: 'seed' });
+      site = await startPlayerSite(panel.url);
+      harness = await launch(name, `${buildExtension('test')}/${name}`);
+      page = await harness.browser.newPage();
+    });
+    after(async () => {
+      await harness?.close();
+      await site?.stop();
+      await panel?.stop();
+    });
+
+    const fresh = async () => {
+      panel.reset();
+      panel.addUser({ ...VIEWER, expiresInDays: 30 });
+      panel.addUser({ ...LAPSED, expiresInDays: -3 });
+      await harness.message({ type: 'test:forget-all' });
+      await page.goto(`${site.url}/player.html`);
+    };
+    const floodState = () => harness.inExtension<{ failures: number } | undefined>("return (await api.storage.local.get('flood:127.0.0.1'))['flood:127.0.0.1'];");
+    const assertNeverBlocked = () => {
+      assert.deepEqual(panel.banList(), [], 'the panel never blocked the viewer');
+      assert.ok(panel.failures('127.0.0.1') <= 9, `the panel counted ${panel.failures('127.0.0.1')} failures`);
+    };
+    const wrongApi = `api(${JSON.stringify(VIEWER.username)}, ${JSON.stringify(WRONG_PASSWORD)})`;
+    const wrongStream = `'/live/${VIEWER.username}/${WRONG_PASSWORD}/1001.m3u8'`;
+
+    for (const parallel of [1, 4]) {
+      it(`keeps a fetch loop on a wrong password (auth: 0 bodies, ${parallel} at a time) under the panel's block and explains it`, async () => {
+        await fresh();
+        const results = (await page.evaluate(`loop('fetch', ${wrongApi}, ${Math.ceil(16 / parallel)}, ${parallel})`)) as unknown[];
+        assert.ok(results.some((result) => (result as { error?: string }).error), 'later attempts were held back');
+        assertNeverBlocked();
+        await waitFor(async () => /AUTH_FAILED/.test(await bannerText(page)));
+        assert.ok((await floodState())!.failures >= 7, 'the guard paused at 7');
+      });
+
+      it(`keeps an XHR loop answered with 401 (${parallel} at a time) under the panel's block and explains it`, async () => {
+        await fresh();
+        const results = (await page.evaluate(`loop('xhr', ${wrongStream}, ${Math.ceil(16 / parallel)}, ${parallel})`)) as Array<{ status?: number }>;
+        assert.ok(results.some((result) => result.status === 401));
+        assertNeverBlocked();
+        await waitFor(async () => /AUTH_FAILED|401/.test(await bannerText(page)));
+      });
+    }
+
+    it(`keeps the block after the background ${name === 'chrome' ? 'service worker is stopped' : 'page is reloaded'}`, async () => {
+      await fresh();
+      await page.evaluate(`loop('fetch', ${wrongApi}, 10, 1)`);
+      const before = await floodState();
+      const requestsBefore = panel.counters().requests;
+      if (name === 'chrome') {
+        const worker = await harness.browser.waitForTarget((target) => target.type() === 'service_worker' && target.url().startsWith(harness.base));
+        await (await worker.worker())!.close();
+        await waitFor(async () => !harness.browser.targets().some((target) => target.type() === 'service_worker' && target.url().startsWith(harness.base)));
+      } else {
+        await harness.inExtension('(await api.runtime.getBackgroundPage()).location.reload(); return true;');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      await page.reload();
+      const results = (await page.evaluate(`loop('fetch', ${wrongApi}, 5, 1)`)) as Array<{ error?: string }>;
+      assert.ok(results.every((result) => result.error), 'every retry is still blocked');
+      assert.equal(panel.counters().requests, requestsBefore, 'no retry reached the panel');
+      assertNeverBlocked();
+      const after = await floodState();
+      assert.equal(after?.failures, before?.failures, 'the stored count survived');
+      await waitFor(async () => /AUTH_FAILED/.test(await bannerText(page)), 10_000);
+    });
+
+    it('passes a 32 MB media stream byte for byte, never cloned', async () => {
+      await fresh();
+      const url = `/movie/${VIEWER.username}/${VIEWER.password}/2001.mp4?size=${MB32}`;
+      const digest = (await page.evaluate(`(async () => {
+        let clones = 0;
+        const clone = Response.prototype.clone;
+        Response.prototype.clone = function () { clones++; return clone.call(this); };
+        const response = await fetch(${JSON.stringify(url)});
+        const reader = response.body.getReader();
+        const parts = []; let length = 0;
+        for (;;) { const { done, value } = await reader.read(); if (done) break; parts.push(value); length += value.byteLength; }
+        const all = new Uint8Array(length); let offset = 0;
+        for (const part of parts) { all.set(part, offset); offset += part.byteLength; }
+        const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))].map((b) => b.toString(16).padStart(2, '0')).join('');
+        Response.prototype.clone = clone;
+        return { hash, length, clones };
+      })()`)) as { hash: string; length: number; clones: number };
+      assert.equal(digest.length, MB32);
+      assert.equal(digest.hash, sha256(vodBytes(contentSeed('movie', 2001), 0, MB32)));
+      assert.equal(digest.clones, 0, 'the tap never cloned (teed) a media body');
+    });
+
+    it('holds permission-less sites untouched and works again once an origin is granted (permissions.onRemoved/onAdded)', async () => {
+      await fresh();
+      const registered = () => harness.inExtension<unknown[]>('return api.scripting.getRegisteredContentScripts();');
+      if (name === 'chrome') {
+        const settings = await harness.browser.newPage();
+        await settings.goto(`chrome://extensions/?id=${harness.extensionId}`);
+        await settings.evaluate(`chrome.developerPrivate.updateExtensionConfiguration({ extensionId: ${JSON.stringify(harness.extensionId)}, hostAccess: 'ON_CLICK' })`);
+        await waitFor(async () => (await registered()).length === 0);
+        await page.reload();
+        assert.equal(await page.evaluate(`!!globalThis[Symbol.for('xtream-error-ux.tap')]`), false, 'no script in a site without permission');
+        // The person grants the site again (chrome://extensions › Site access): permissions.onAdded.
+        await settings.evaluate(`chrome.developerPrivate.addHostPermission(${JSON.stringify(harness.extensionId)}, 'http://127.0.0.1/*')`);
+        await settings.close();
+      } else {
+        await harness.inExtension("return api.permissions.remove({ origins: ['http://127.0.0.1/*'] });");
+        await waitFor(async () => (await registered()).length === 0);
+        await page.reload();
+        assert.equal(await page.evaluate(`!!globalThis[Symbol.for('xtream-error-ux.tap')]`), false, 'no script in a site without permission');
+        // permissions.request from a click in an extension page (prompts answered yes by a test pref).
+        const [extensionPage] = await Promise.all([harness.inExtension('return true;')]);
+        void extensionPage;
+        const pages = await harness.browser.pages();
+        for (const candidate of pages) {
+          const href = await candidate.evaluate('location.href').catch(() => '');
+          if (typeof href !== 'string' || !href.startsWith(harness.base)) continue;
+          await candidate.evaluate(`(() => { const b = document.createElement('button'); b.id = 'grant'; b.textContent = 'grant';
+            b.onclick = () => browser.permissions.request({ origins: ['http://127.0.0.1/*'] }); document.body.prepend(b); })()`);
+          await candidate.click('#grant');
+          break;
+        }
+      }
+      await waitFor(async () => (await registered()).length === 2);
+      await page.reload();
+      assert.equal(await page.evaluate(`!!globalThis[Symbol.for('xtream-error-ux.tap')]`), true);
+      await page.evaluate(`loop('fetch', ${wrongApi}, 2, 1)`);
+      await waitFor(async () => /AUTH_FAILED/.test(await bannerText(page)));
+    });
+
+    it('keeps no test credential in storage, and none in the page', async () => {
+      await page.goto(`${site.url}/player.html`);
+      await page.evaluate(`loop('fetch', api(${JSON.stringify(LAPSED.username)}, ${JSON.stringify(LAPSED.password)}), 1, 1)`);
+      await waitFor(async () => /USER_EXPIRED/.test(await bannerText(page)));
+      const stored = JSON.stringify([
+        await harness.inExtension('return api.storage.local.get(null);'),
+        await harness.inExtension('return api.storage.session.get(null);'),
+      ]);
+      const shown = await bannerText(page);
+      for (const secret of [VIEWER.username, VIEWER.password, LAPSED.username, LAPSED.password, WRONG_PASSWORD]) {
+        assert.ok(!stored.includes(secret), `storage holds ${secret}`);
+        assert.ok(!shown.includes(secret), `the banner shows ${secret}`);
+      }
+      assert.match(stored, /flood:127\.0\.0\.1/);
+    });
+  });
+
+  describe(`extension in ${name}, browser language es`, { timeout: 90_000 }, () => {
+    let harness: Harness;
+    let panel: Panel;
+    let site: PlayerSite;
+    before(async () => {
+      panel = await startPanel({ port: 0, style: 'classic', flood: 'seed' });
+      panel.addUser({ ...LAPSED, expiresInDays: -3 });
+      site = await startPlayerSite(panel.url);
+      harness = await launch(name, `${buildExtension('test')}/${name}`, { lang: 'es' });
+    });
+    after(async () => {
+      await harness?.close();
+      await site?.stop();
+      await panel?.stop();
+    });
+
+    it('shows an expired account as USER_EXPIRED, in Spanish', async () => {
+      const page = await harness.browser.newPage();
+      await page.goto(`${site.url}/player.html`);
+      await page.evaluate(`fetchJson(api(${JSON.stringify(LAPSED.username)}, ${JSON.stringify(LAPSED.password)}))`);
+      await waitFor(async () => (await bannerText(page)).includes(es.USER_EXPIRED.title), 10_000);
+      assert.match(await bannerText(page), /USER_EXPIRED/);
+    });
+  });
+}
