@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * Regenerates docs/screenshots/portal-*.png (and gallery-all.png) from a running `npm start`:
+ *
+ *   PORT=5173 npm start &
+ *   node demo/portal/screenshots.mjs http://127.0.0.1:5173/ [portal|gallery|all]
+ *
+ * Headless Chromium through puppeteer-core (CHROME_PATH, default /usr/bin/chromium). Also fails when the page
+ * logs an error, or when a credential shows up in the console, the DOM outside the inputs, or storage.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const base = (process.argv[2] ?? 'http://127.0.0.1:5173/').replace(/\/?$/, '/');
+const which = process.argv[3] ?? 'all';
+const out = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+mkdirSync(out, { recursive: true });
+
+const SECRETS = ['test123', 'single123', 'basic123', 'hlsonly123', 'wrong-password', 'not-the-password', 'uarules123', 'geo123', 'isplock123', 'iplocked123', 'expired123', 'banned123', 'disabled123'];
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+});
+const problems = [];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function openPage(path, { width = 1360, height = 900, scheme = 'light' } = {}) {
+  const page = await browser.newPage();
+  await page.setViewport({ width, height, deviceScaleFactor: 1 });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+  page.on('console', (message) => {
+    const text = message.text();
+    if (SECRETS.some((secret) => text.includes(secret))) problems.push(`credential in the console: ${text}`);
+    if (message.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(text)) problems.push(`console error on ${path}: ${text}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error on ${path}: ${error.message}`));
+  await page.goto(base + path, { waitUntil: 'networkidle0' });
+  return page;
+}
+
+/** Credentials anywhere but the inputs' values: text, attributes, shadow roots, storage. */
+async function leaks(page) {
+  return page.evaluate((secrets) => {
+    const found = [];
+    const visit = (root) => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const text = walker.currentNode.textContent;
+        if (secrets.some((s) => text.includes(s))) found.push(`text: ${text.slice(0, 60)}`);
+      }
+      for (const element of root.querySelectorAll('*')) {
+        for (const attribute of element.attributes) {
+          if (secrets.some((s) => attribute.value.includes(s))) found.push(`<${element.localName} ${attribute.name}>`);
+        }
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(document);
+    for (const storage of [localStorage, sessionStorage]) {
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (secrets.some((s) => `${key}${storage.getItem(key)}`.includes(s))) found.push(`storage ${key}`);
+      }
+    }
+    if (secrets.some((s) => document.cookie.includes(s))) found.push('cookie');
+    return found;
+  }, SECRETS);
+}
+
+async function signIn(page, username, password, panel = 'classic') {
+  await page.select('#panel', panel);
+  await page.$eval('#username', (el) => (el.value = ''));
+  await page.$eval('#password', (el) => (el.value = ''));
+  await page.type('#username', username);
+  await page.type('#password', password);
+  await page.click('#signin');
+  await page.waitForFunction(() => document.querySelector('#login')?.getAttribute('aria-busy') === 'false');
+  await sleep(400);
+}
+
+async function portal() {
+  // 1. A failed sign-in (classic, wrong password), the form keeping what was typed.
+  let page = await openPage('portal/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload({ waitUntil: 'networkidle0' });
+  await signIn(page, 'demo', 'not-the-password');
+  await page.waitForFunction(() => {
+    const banner = document.querySelector('#login-banner');
+    return banner && !banner.hidden && banner.shadowRoot?.textContent?.trim();
+  });
+  const kept = await page.$eval('#password', (el) => el.value);
+  if (kept !== 'not-the-password') problems.push('the password field lost its value after a failed sign-in');
+  await sleep(300);
+  await page.screenshot({ path: `${out}portal-login-error.png` });
+
+  // 2. Signed in, channel list, a channel playing, and one refused (basic + premium channel) in the stack.
+  await sleep(3000); // the guard's wait after a failure (at least 2.5 s)
+  await signIn(page, 'basic', 'basic123');
+  await page.waitForSelector('button.channel');
+  await page.click('button.channel[data-stream-id="1001"]');
+  await page.waitForFunction(() => document.querySelector('#player')?.classList.contains('ok'));
+  await page.screenshot({ path: `${out}portal-channels.png` });
+  const leaked = await leaks(page);
+  if (leaked.length) problems.push(`credentials outside the inputs: ${leaked.join(', ')}`);
+  await page.close();
+
+  // 3. Masked panel: the loop demo.
+  page = await openPage('portal/');
+  await page.select('#panel', 'masked');
+  await page.click('#loop-run');
+  await page.waitForFunction(() => !document.querySelector('#loop-run')?.disabled, { timeout: 60_000 });
+  await page.click('#loop-check');
+  await sleep(800);
+  const loop = await page.$('#loop-title');
+  const box = await page.evaluate(() => {
+    const card = document.querySelector('#loop-title').closest('.card');
+    const rect = card.getBoundingClientRect();
+    return { x: rect.x + scrollX, y: rect.y + scrollY, width: rect.width, height: rect.height };
+  });
+  await loop.scrollIntoView();
+  await sleep(300);
+  await page.screenshot({ path: `${out}portal-loop.png`, clip: { x: 0, y: Math.max(0, box.y - 16), width: 1360, height: box.height + 32 }, captureBeyondViewport: true });
+  const naive = await page.$eval('#naive-summary', (el) => el.textContent);
+  const guarded = await page.$eval('#guarded-summary', (el) => el.textContent);
+  if (!/blocked this client/.test(naive)) problems.push(`naive loop: ${naive}`);
+  if (!/paused/.test(guarded)) problems.push(`guarded loop: ${guarded}`);
+
+  // 4. Make it fail: a few failures in the stack (masked), in dark theme and German.
+  await page.select('#theme', 'dark');
+  await page.select('#language', 'de');
+  for (const label of ['Wrong password', 'Not in bouquet', 'Playlist limit 429']) {
+    const [button] = await page.$$(`xpath/.//button[normalize-space()="${label}"]`);
+    await button.click();
+    await page.waitForFunction((b) => b.getAttribute('aria-busy') !== 'true', {}, button);
+    await sleep(300);
+  }
+  await page.evaluate(() => scrollTo(0, document.querySelector('#fail-title').getBoundingClientRect().top + scrollY - 80));
+  await sleep(600);
+  await page.screenshot({ path: `${out}portal-make-it-fail.png` });
+  const leaked2 = await leaks(page);
+  if (leaked2.length) problems.push(`credentials outside the inputs: ${leaked2.join(', ')}`);
+  await page.close();
+}
+
+async function gallery() {
+  const page = await openPage('gallery/', { width: 1280, height: 900 });
+  await sleep(1500);
+  await page.screenshot({ path: `${out}gallery-all.png`, fullPage: true });
+  await page.close();
+}
+
+try {
+  if (which === 'portal' || which === 'all') await portal();
+  if (which === 'gallery' || which === 'all') await gallery();
+} finally {
+  await browser.close();
+}
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`screenshots written to ${out}`);
