@@ -166,6 +166,9 @@ export const bannerStyles = css`
     flex-wrap: wrap;
     gap: 0.25em 1em;
   }
+  .server-message + .label {
+    margin-block-start: 0.4em;
+  }
   .server-message,
   .server-details,
   .seen {
@@ -265,9 +268,14 @@ export const bannerStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     font-size: 1em;
+    min-inline-size: 6em;
   }
   .banner.compact .headline .code {
-    flex: none;
+    flex: 0 3 auto;
+    min-inline-size: 3em;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
   }
   .banner.compact.expanded {
     align-items: start;

@@ -127,7 +127,8 @@ export async function waitFor<T>(condition: () => T | undefined | null | false, 
   }
 }
 
-export const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+/** A macrotask later (rAF would stall in a background page). */
+export const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** The visible text of an element's shadow root (what a person reads), whitespace collapsed. */
 export function shadowText(element: Element): string {
