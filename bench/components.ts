@@ -95,6 +95,8 @@ async function renderAndRemove(kind: 'ours' | 'shoelace', count: number): Promis
   return performance.now() - start;
 }
 
+const inPage = renderAndRemove as (kind: string, count: number) => Promise<number>;
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchComponents(): Promise<BenchRow[]> {
@@ -115,12 +117,12 @@ export async function benchComponents(): Promise<BenchRow[]> {
     await page.waitForFunction(() => customElements.get('sl-alert') && customElements.get('xtream-error-banner'));
     const ours: number[] = [];
     const theirs: number[] = [];
-    await page.evaluate(renderAndRemove, 'ours', 100); // warm-up both
-    await page.evaluate(renderAndRemove, 'shoelace', 100);
+    await page.evaluate(inPage, 'ours', 100); // warm-up both
+    await page.evaluate(inPage, 'shoelace', 100);
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order so neither side always runs on a warmer heap.
       const order: Array<'ours' | 'shoelace'> = round % 2 ? ['shoelace', 'ours'] : ['ours', 'shoelace'];
-      for (const kind of order) (kind === 'ours' ? ours : theirs).push(await page.evaluate(renderAndRemove, kind, COUNT));
+      for (const kind of order) (kind === 'ours' ? ours : theirs).push(await page.evaluate(inPage, kind, COUNT));
     }
     const oursMs = median(ours);
     const theirsMs = median(theirs);

@@ -91,7 +91,8 @@ function writeJsxDeclarations(manifest) {
   const declarations = manifest.modules.flatMap((module) => module.declarations ?? []);
   const attributesOf = (className) => {
     const declaration = declarations.find((candidate) => candidate.name === className);
-    const attributes = (declaration?.attributes ?? []).map((attribute) => `'${attribute.name}'?: string | number | boolean;`);
+    const own = new Set(['lang', 'class', 'id', 'slot', 'hidden', 'style', 'copied']);
+    const attributes = (declaration?.attributes ?? []).filter((attribute) => !own.has(attribute.name)).map((attribute) => `'${attribute.name}'?: string | number | boolean;`);
     const events = (declaration?.events ?? []).filter((event) => event.name).map((event) => event.name);
     return { attributes, events };
   };
