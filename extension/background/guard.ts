@@ -15,6 +15,7 @@ export function viewOf(status: FloodStatus): HostView {
     allowed: status.allowed,
     failures: status.failures,
     attemptsLeft: status.attemptsLeft,
+    at: Date.now(),
     retryAt: status.retryAt,
     reason: status.reason,
     ticket: status.ticket,

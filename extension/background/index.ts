@@ -10,7 +10,7 @@ import { FLOOD_PREFIX, migrate } from '../shared/storage.js';
 import { grantedOrigins, syncContentScripts } from './content-scripts.js';
 import { guard, viewOf } from './guard.js';
 import { chosenLanguage, effectiveLanguage } from './language.js';
-import { OBSERVED_FILTER, onBeforeRequest, onErrorOccurred, onHeadersReceived, onTapReport } from './observe.js';
+import { OBSERVED_FILTER, onErrorOccurred, onHeadersReceived, onTapReport } from './observe.js';
 import { clearRecent, recentEntries } from './recent.js';
 import { isUnblockAlarm, onViewsChanged, reconcile } from './rules.js';
 import { allTabs, forgetAllTabs, forgetTab, tabInfo } from './tabs.js';
@@ -40,9 +40,10 @@ browser.permissions.onRemoved.addListener(quietly(syncContentScripts));
 browser.alarms.onAlarm.addListener(quietly(async (alarm) => (isUnblockAlarm(alarm.name) ? reconcile() : undefined)));
 browser.tabs.onRemoved.addListener(quietly(forgetTab));
 
-browser.webRequest.onBeforeRequest.addListener(quietly(onBeforeRequest), OBSERVED_FILTER);
+// Statuses are read at onHeadersReceived (live streams never complete, and the sooner a failure is counted the
+// sooner the rule holds the next retry); onErrorOccurred brings network failures and our own blocks. Every
+// listener costs each observed request a hop through the browser process, so there are no others.
 browser.webRequest.onHeadersReceived.addListener(quietly(onHeadersReceived), OBSERVED_FILTER, ['responseHeaders']);
-browser.webRequest.onCompleted.addListener(quietly(async () => undefined), OBSERVED_FILTER);
 browser.webRequest.onErrorOccurred.addListener(quietly(onErrorOccurred), OBSERVED_FILTER);
 
 /** Hosts whose view changed are pushed to the tabs that talk to them (banners' countdowns, the tap's gate). */

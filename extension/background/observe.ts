@@ -10,13 +10,13 @@ import browser, { type WebRequest } from 'webextension-polyfill';
 import { classify } from '../../core/classify.js';
 import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
 import { redactUrl } from '../../core/redact.js';
-import type { Diagnosis } from '../../core/types.js';
+import type { Diagnosis, Endpoint } from '../../core/types.js';
 import { hostOf } from '../shared/hosts.js';
 import type { HostView, RecentEntry, TapReport } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
 import { guard, viewOf } from './guard.js';
 import { remember } from './recent.js';
-import { reconcile } from './rules.js';
+import { onViewsChanged, reconcile } from './rules.js';
 import { noteTabHost, tabInfo, waitForTabHost } from './tabs.js';
 
 const OBSERVED_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'media', 'other', 'object'];
@@ -81,19 +81,23 @@ function headersOf(details: WebRequest.OnHeadersReceivedDetailsType): Record<str
   return headers;
 }
 
-export async function onBeforeRequest(details: WebRequest.OnBeforeRequestDetailsType): Promise<void> {
-  if (details.tabId < 0) return;
-  const endpoint = describeEndpoint(details.url);
-  const host = hostOf(details.url);
-  const site = siteOf(details);
-  if (!host || !site || !isPanelEndpoint(endpoint)) return;
-  await noteTabHost(details.tabId, site, host);
+/** Hosts with a "try anyway" ticket waiting, from the last reconciliation (no storage read per request). */
+let ticketHosts: ReadonlySet<string> | undefined;
+onViewsChanged((views) => {
+  ticketHosts = new Set([...views.values()].filter((view) => view.ticket).map((view) => view.host));
+});
+async function hasTicket(host: string): Promise<boolean> {
+  if (!ticketHosts) await reconcile(); // a woken worker learns them once
+  return ticketHosts?.has(host) ?? false;
+}
+
+/** "Try anyway" lifted the rule for one request: this is it — take the ticket, restore the rule. */
+async function takeTicket(host: string, endpoint: Endpoint): Promise<void> {
+  if (!(await hasTicket(host))) return;
   const status = await guard.check(host, { kind: endpoint.kind });
-  if (status.ticket) {
-    // "Try anyway" lifted the rule for one request: this is it — take the ticket, restore the rule.
-    await guard.begin(host, { kind: endpoint.kind });
-    await reconcile();
-  }
+  if (!status.ticket) return;
+  await guard.begin(host, { kind: endpoint.kind });
+  await reconcile();
 }
 
 export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<void> {
@@ -103,6 +107,7 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
   const site = siteOf(details);
   if (!host || !site || !isPanelEndpoint(endpoint)) return;
   await noteTabHost(details.tabId, site, host);
+  await takeTicket(host, endpoint);
   const status = details.statusCode;
   if (status >= 200 && status < 300) {
     // A stream answering is a successful authentication; an API 200 proves nothing until its body is read.

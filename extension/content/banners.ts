@@ -36,7 +36,7 @@ function toPage(message: PageStateMessage): void {
 }
 
 function gatesOf(hosts: readonly HostView[]): HostGate[] {
-  return hosts.map(({ host, level, allowed, failures, attemptsLeft }) => ({ host, level, allowed, failures, attemptsLeft }));
+  return hosts.map(({ host, level, allowed, failures, attemptsLeft, at }) => ({ host, level, allowed, failures, attemptsLeft, at }));
 }
 
 function send<T>(message: Request): Promise<T> {
@@ -78,7 +78,10 @@ document.addEventListener(PAGE_REPORT_EVENT, (event) => {
 const views = {
   byHost: new Map<string, HostView>(),
   merge(hosts: readonly HostView[]) {
-    for (const view of hosts) this.byHost.set(view.host, view);
+    for (const view of hosts) {
+      const known = this.byHost.get(view.host);
+      if (!known || !(known.at > view.at)) this.byHost.set(view.host, view);
+    }
     scheduleRender();
   },
 };
@@ -106,8 +109,12 @@ async function useLanguage(lng: string): Promise<void> {
   scheduleRender();
 }
 
+/** Counts diagnoses shown; the banner host carries it as `data-shown` once rendered (a mark for benchmarks). */
+let shownCount = 0;
+
 function show(entry: RecentEntry, view: HostView): void {
-  views.byHost.set(view.host, view);
+  shownCount += 1;
+  views.merge([view]);
   const same = [...shown.values()].find((item) => item.entry.id === entry.id || (item.entry.host === entry.host && item.entry.diagnosis.code === entry.diagnosis.code));
   if (same) {
     // A block shown again (the player retried) is the same news, not one more failure.
@@ -273,7 +280,7 @@ function renderNow(): void {
         : nothing,
       shadow,
     );
-    container!.dataset.banners = String(items.length);
+    container!.dataset.shown = String(shownCount);
   } catch (error) {
     console.warn('xtream-error-ux: banner failed', error instanceof Error ? error.message : 'error');
   }

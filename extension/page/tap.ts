@@ -56,7 +56,12 @@ interface Tracked {
       const detail = (event as CustomEvent<unknown>).detail;
       if (typeof detail !== 'string') return;
       const message = JSON.parse(detail) as PageStateMessage;
-      for (const gate of message.hosts ?? []) if (gate && typeof gate.host === 'string') gates.set(gate.host, gate);
+      for (const gate of message.hosts ?? []) {
+        if (!gate || typeof gate.host !== 'string') continue;
+        // Pushes and acknowledgements can cross: an older view never replaces a newer one.
+        const known = gates.get(gate.host);
+        if (!known || !(known.at > gate.at)) gates.set(gate.host, gate);
+      }
       if (typeof message.ack === 'number') unsettled.delete(message.ack);
       wake();
     } catch {
@@ -74,19 +79,24 @@ interface Tracked {
     return { url: absolute.href, host: absolute.hostname.toLowerCase(), endpoint, api: isApiEndpoint(endpoint) && !endpoint.bulk };
   }
 
+  /**
+   * Waits while a failure (or a body being checked) on this host is not yet accounted for by the background,
+   * and keeps the guard's in-flight rule: no more requests on their way than failures left before the pause.
+   * Streams are only limited once the host has failed.
+   */
   function mustWait(request: Tracked): boolean {
     const now = Date.now();
     for (const [id, entry] of unsettled) {
       if (now - entry.at > ACK_TIMEOUT_MS) unsettled.delete(id);
       else if (entry.host === request.host) return true;
     }
-    // In flight = sent, status not known yet. Streams count too once the host has failures.
+    const inFlightNow = inFlight.get(request.host) ?? 0;
     const gate = gates.get(request.host);
-    let limit = Infinity;
-    if (gate) {
-      if (gate.allowed && gate.attemptsLeft > 0 && (request.api || gate.failures > 0)) limit = gate.attemptsLeft;
-    } else if (request.api) limit = DEFAULT_IN_FLIGHT;
-    return (inFlight.get(request.host) ?? 0) >= limit;
+    if (!gate) return request.api && inFlightNow >= DEFAULT_IN_FLIGHT;
+    // Paused or blocked: the session rule decides (a "try anyway" ticket lets one through).
+    if (!gate.allowed || gate.attemptsLeft <= 0) return false;
+    if (!request.api && gate.failures === 0) return false;
+    return inFlightNow >= gate.attemptsLeft;
   }
 
   /** Resolves when the request may go: at once when nothing is unsettled, else when it settles or times out. */
@@ -212,6 +222,7 @@ interface Tracked {
     const length = Number(response.headers.get('content-length') ?? '');
     if (Number.isFinite(length) && length > BODY_LIMIT) return undefined;
     if (!READABLE_TYPE.test(response.headers.get('content-type') ?? '')) return undefined;
+    if (Number.isFinite(length) && response.headers.has('content-length')) return response.clone().text();
     const body = response.clone().body;
     if (!body) return '';
     const reader = body.getReader();

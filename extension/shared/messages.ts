@@ -36,6 +36,8 @@ export interface HostGate {
   readonly allowed: boolean;
   readonly failures: number;
   readonly attemptsLeft: number;
+  /** When the background read this state (ms): an older view never replaces a newer one. */
+  readonly at: number;
 }
 
 /** Isolated world → main world. `ack` answers one report; `hosts` replaces the known gates. */
