@@ -15,7 +15,6 @@ import {
   describeAccount,
   FloodBlockedError,
   guardedFetch,
-  languageDirection,
   redactUrl,
   setLanguage,
   SUPPORTED_LANGUAGES,
@@ -95,7 +94,7 @@ function savePrefs(change: Prefs): void {
 // ── the flood guard: one per portal, its count shared by every tab ────────────
 
 const guard: FloodGuard = createFloodGuard({
-  store: createWebStorageStore({ storage: localStorage, events: window, channel: 'xeu-demo-portal' }),
+  store: createWebStorageStore({ storage: localStorage, events: window }),
 });
 
 /** The guard key of a panel (the portal reaches both through its own host), optionally as a simulated client. */
@@ -811,14 +810,20 @@ async function checkLoopClients(): Promise<void> {
 
 // ── language and theme ────────────────────────────────────────────────────────
 
+let chosenLanguage = 'en';
+
+/** The viewer's language: the banners' (through setLanguage) and the account facts' dates. */
 function lang(): string {
-  return document.documentElement.lang || 'en';
+  return chosenLanguage;
 }
 
+/**
+ * The banners follow `setLanguage` and set their own direction (Arabic renders right to left). The portal's own
+ * chrome is English only, so <html lang/dir> stay as they are.
+ */
 async function applyLanguage(code: string): Promise<void> {
   const language = await setLanguage(code);
-  document.documentElement.lang = language;
-  document.documentElement.dir = languageDirection(language);
+  chosenLanguage = language;
   if (ui.language.value !== language) ui.language.value = language;
 }
 
