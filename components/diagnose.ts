@@ -1,6 +1,5 @@
-import { catalog, lookup } from '../core/catalog.js';
-import { classify } from '../core/classify.js';
-import { redactText } from '../core/redact.js';
+import { lookup } from '../core/catalog.js';
+import { classify, describeSeen, diagnosisOf } from '../core/classify.js';
 import type { Diagnosis } from '../core/types.js';
 
 const SEVERITIES = new Set(['success', 'info', 'warning', 'error']);
@@ -25,21 +24,7 @@ export function isDiagnosis(value: unknown): value is Diagnosis {
 
 /** The "all is well" diagnosis of a catalog entry that is not an error (200, 206, Active). */
 export function successDiagnosis(code = '200'): Diagnosis {
-  const entry = lookup(code)?.severity === 'success' ? catalog[code]! : catalog['200']!;
-  return Object.freeze({
-    source: entry.source,
-    code: entry.code,
-    known: true,
-    key: entry.code,
-    kind: entry.kind,
-    category: entry.category,
-    severity: entry.severity,
-    fixer: entry.fixer,
-    retry: entry.retry,
-    flood: entry.flood,
-    definitive: false,
-    ...(/^\d{3}$/.test(entry.code) ? { httpStatus: Number(entry.code) } : {}),
-  });
+  return diagnosisOf(lookup(code)?.severity === 'success' ? code : '200');
 }
 
 function successCodeOf(input: unknown): string {
@@ -89,36 +74,5 @@ export function diagnosisIdentity(diagnosis: Diagnosis): string {
 
 /** A short, redacted, text-only summary of any input, for the fallback banner. */
 export function summarize(input: unknown, limit = 300): string {
-  try {
-    if (typeof input === 'string') return redactText(input.slice(0, limit));
-    const seen = new WeakSet<object>();
-    const json = JSON.stringify(input, (_key, value: unknown) => {
-      if (value !== null && typeof value === 'object') {
-        if (seen.has(value)) return '[circular]';
-        seen.add(value);
-      }
-      return typeof value === 'bigint' ? String(value) : value;
-    });
-    return redactText((json ?? String(input)).slice(0, limit));
-  } catch {
-    return summarizeFields(input, limit);
-  }
-}
-
-/** For objects JSON can't read (throwing getters, proxies): each field read on its own. */
-function summarizeFields(input: unknown, limit: number): string {
-  try {
-    const fields: Record<string, unknown> = {};
-    for (const key of Object.keys(input as object).slice(0, 30)) {
-      try {
-        const value = (input as Record<string, unknown>)[key];
-        fields[key] = value !== null && typeof value === 'object' ? '[object]' : typeof value === 'function' ? '[function]' : value;
-      } catch {
-        fields[key] = '[unreadable]';
-      }
-    }
-    return redactText(JSON.stringify(fields).slice(0, limit));
-  } catch {
-    return typeof input;
-  }
+  return describeSeen(input, limit);
 }

@@ -52,13 +52,16 @@ function text(value: unknown, limit = 2_000): string | undefined {
   }
 }
 
-/** A short, redacted description of anything, for the "what was seen" line of a fallback. */
-function describeSeen(value: unknown): string {
+/**
+ * A short, redacted, text-only description of anything: the "what was seen" line of a fallback.
+ * Objects JSON can't read (throwing getters, proxies) are read field by field.
+ */
+export function describeSeen(value: unknown, limit = SEEN_LIMIT): string {
   try {
     if (value === undefined) return 'undefined';
     if (typeof value === 'symbol') return 'symbol';
     if (typeof value === 'function') return 'function';
-    if (typeof value === 'string') return redactText(value.slice(0, SEEN_LIMIT));
+    if (typeof value === 'string') return redactText(value.slice(0, limit));
     const seen = new WeakSet<object>();
     const json = JSON.stringify(value, (_key, inner: unknown) => {
       if (inner !== null && typeof inner === 'object') {
@@ -67,13 +70,26 @@ function describeSeen(value: unknown): string {
       }
       return typeof inner === 'bigint' ? inner.toString() : inner;
     });
-    return redactText((json ?? String(value)).slice(0, SEEN_LIMIT));
+    return redactText((json ?? String(value)).slice(0, limit));
   } catch {
-    try {
-      return Object.prototype.toString.call(value);
-    } catch {
-      return typeof value;
+    return describeFields(value, limit);
+  }
+}
+
+function describeFields(value: unknown, limit: number): string {
+  try {
+    const fields: Record<string, unknown> = {};
+    for (const key of Object.keys(value as object).slice(0, 30)) {
+      try {
+        const field = (value as Record<string, unknown>)[key];
+        fields[key] = field !== null && typeof field === 'object' ? '[object]' : typeof field === 'function' ? '[function]' : field;
+      } catch {
+        fields[key] = '[unreadable]';
+      }
     }
+    return redactText(JSON.stringify(fields).slice(0, limit));
+  } catch {
+    return typeof value;
   }
 }
 
@@ -252,6 +268,11 @@ function build(found: Found, context: Context): Diagnosis {
   if (context.retryAfterMs !== undefined) diagnosis.retryAfterMs = context.retryAfterMs;
   if (context.serverTime !== undefined) diagnosis.serverTime = context.serverTime;
   return Object.freeze(diagnosis);
+}
+
+/** The diagnosis of a bare catalog code — success entries (200, 206, Active) included. */
+export function diagnosisOf(code: string): Diagnosis {
+  return build({ code: lookup(code) ? code : 'UNKNOWN' }, {});
 }
 
 function unreadable(input: unknown): Diagnosis {
