@@ -5,11 +5,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { fromRollup } from '@web/dev-server-rollup';
-import rollupJson from '@rollup/plugin-json';
 import * as puppeteerCore from 'puppeteer-core';
 
-const json = fromRollup(rollupJson);
+/** Source locale files are served as ES modules (`export default {…}`), as bundlers import JSON. */
+const localeJsonModules = {
+  name: 'locale-json-modules',
+  transform(context) {
+    if (/^\/locales\/.+\.json$/.test(context.path)) return { body: `export default ${context.body};`, type: 'js' };
+  },
+};
 
 export const CSP = "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'";
 
@@ -67,5 +71,5 @@ export default {
       if (context.path.startsWith('/test/browser/fixtures/csp')) context.set('Content-Security-Policy', CSP);
     },
   ],
-  plugins: [json({ include: ['locales/**/*.json'] }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [localeJsonModules, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
 };
