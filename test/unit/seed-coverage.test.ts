@@ -4,11 +4,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { catalog, classify, panelFloodRules } from '../../core/index.js';
 
-const seeds = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
+// The seeds are committed under test/seeds/ so that a clean clone tests alone; when the workspace's
+// ../shared/seeds/ is beside the project, the copy must be identical to it.
+const seeds = fileURLToPath(new URL('../seeds/', import.meta.url));
+const upstream = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
+
+test('test/seeds/ holds both documents, identical to ../shared/seeds/ when that is beside the project', () => {
+  const names = readdirSync(seeds).sort();
+  assert.deepEqual(names.filter((name) => name.endsWith('.txt')).map((name) => name.slice(0, 4)), ['000_', '003_']);
+  if (!existsSync(upstream)) return; // a clone on its own: the committed copy is the source
+  for (const name of readdirSync(upstream)) {
+    assert.equal(readFileSync(seeds + name, 'utf8'), readFileSync(upstream + name, 'utf8'), `test/seeds/${name} differs from upstream`);
+  }
+});
 const seedFile = (prefix: string) => {
   const name = readdirSync(seeds).find((file) => file.startsWith(prefix));
   assert.ok(name, `seed ${prefix}* is present in ${seeds}`);
