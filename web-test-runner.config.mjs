@@ -45,16 +45,44 @@ const chromiumArgs = [
 ];
 
 const only = process.env.BROWSERS?.split(',');
-const browsers = [
-  chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs } }),
-  chromeLauncher({
-    puppeteer: puppeteerCore,
-    launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true },
-  }),
-].filter((_, index) => !only || only.includes(index === 0 ? 'chromium' : 'firefox'));
+/** Both browsers; `firefoxPrefs` set Firefox preferences (it has no media emulation over WebDriver BiDi). */
+const launchers = (firefoxPrefs = {}) =>
+  [
+    chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs } }),
+    chromeLauncher({
+      puppeteer: puppeteerCore,
+      launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, extraPrefsFirefox: firefoxPrefs },
+    }),
+  ].filter((_, index) => !only || only.includes(index === 0 ? 'chromium' : 'firefox'));
+
+/**
+ * `emulate-media-features`: Chromium emulates the given media features over CDP; Firefox answers false and the
+ * media group's preferences apply instead (the tests check the media queries match either way).
+ */
+const emulateMediaFeatures = {
+  name: 'emulate-media-features',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'emulate-media-features') return undefined;
+    const page = session.browser.getPage?.(session.id);
+    if (!page || session.browser.name !== 'Chrome') return false;
+    // Over CDP directly: puppeteer's emulateMediaFeatures refuses forced-colors. The session stays attached, as
+    // emulation ends with the session that set it.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setEmulatedMedia', { features: payload });
+    return true;
+  },
+};
 
 export default {
-  files: ['test/browser/**/*.test.ts'],
+  files: ['test/browser/**/*.test.ts', '!test/browser/media/**'],
+  groups: [
+    {
+      name: 'media',
+      files: ['test/browser/media/**/*.test.ts'],
+      // Firefox: "override the page's colours: always" is its forced-colours mode; reduced motion by preference.
+      browsers: launchers({ 'browser.display.document_color_use': 2, 'ui.prefersReducedMotion': 1 }),
+    },
+  ],
   nodeResolve: true,
   concurrency: 2,
   concurrentBrowsers: 2,
@@ -62,7 +90,7 @@ export default {
   testsStartTimeout: 60_000,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 20_000 } },
-  browsers,
+  browsers: launchers(),
   // Source locale files are imported as modules; dist/locales/** stay JSON (the script-tag build fetches them).
   mimeTypes: { 'locales/**/*.json': 'js' },
   middleware: [
@@ -71,5 +99,5 @@ export default {
       if (context.path.startsWith('/test/browser/fixtures/csp')) context.set('Content-Security-Policy', CSP);
     },
   ],
-  plugins: [localeJsonModules, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [emulateMediaFeatures, localeJsonModules, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
 };

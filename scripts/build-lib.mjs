@@ -22,8 +22,8 @@ for (const own of ['index.js', 'core.js', 'define.js', 'chunks', 'locales', 'typ
 mkdirSync(dist, { recursive: true });
 
 // 2. The script tag: one file, English inside, elements defined, window.XtreamErrorUX. Held to 28 KB gzip:
-// i18next is replaced by components/i18next-lite.ts, the flood-guard binding is left out (the global exposes
-// no guard to bind to), the catalog loses the facts classify doesn't read (English
+// i18next is replaced by components/i18next-lite.ts, the flood-guard binding and its English strings are left out
+// (the global exposes no guard to bind to), the catalog loses the facts classify doesn't read (English
 // reference texts, status texts, usual statuses; the global exposes only its codes), and the css/html template literals are minified.
 await build({
   configFile: false,
@@ -32,12 +32,13 @@ await build({
     alias: [
       { find: /^i18next$/, replacement: join(root, 'components/i18next-lite.ts') },
       { find: /^\.\/guard-binding\.js$/, replacement: join(root, 'components/error-banner/guard-binding.none.ts') },
+      { find: /^\.\/guard-notes\.js$/, replacement: join(root, 'components/error-banner/guard-notes.none.ts') },
     ],
   },
   plugins: [scriptTagDiet()],
   publicDir: false,
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  json: { stringify: false },
+  json: { stringify: false, namedExports: false },
   build: {
     target: 'es2021',
     outDir: 'dist',
@@ -150,6 +151,11 @@ function scriptTagDiet() {
     name: 'xtream-script-tag-diet',
     enforce: 'pre',
     transform(code, id) {
+      if (id.endsWith('/locales/en/ui.json')) {
+        // The flood-guard strings: this build has no guard binding, so nothing could show them.
+        const { guard, retry, ...rest } = JSON.parse(code);
+        return JSON.stringify(rest);
+      }
       if (id.endsWith('/core/catalog.ts')) {
         return code
           .replace(/,\s*reference:\s*\{[^}]*\}/g, '')

@@ -7,6 +7,11 @@ import { css } from 'lit';
 export const bannerStyles = css`
   :host {
     display: block;
+    /* Off-screen banners skip style, layout and paint until scrolled near (a long log, the gallery); they stay
+       in the accessibility tree and in find-in-page. The clip margin keeps the shadow under paint containment. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 10em;
+    overflow-clip-margin: 0.5em;
   }
   :host([hidden]) {
     display: none !important;
@@ -48,7 +53,6 @@ export const bannerStyles = css`
     font: inherit;
     line-height: var(--xeb-line-height, 1.45);
     text-align: start;
-    animation: xeb-enter 160ms ease-out;
   }
   .banner.theme-dark {
     --_fg: #e6edf3;
@@ -301,16 +305,8 @@ export const bannerStyles = css`
     display: none !important;
   }
 
-  @keyframes xeb-enter {
-    from {
-      opacity: 0;
-      transform: translateY(-0.25em);
-    }
-  }
   @media (prefers-reduced-motion: reduce) {
-    .banner,
     button {
-      animation: none;
       transition: none;
     }
   }

@@ -2,21 +2,9 @@ import { html, svg, nothing, type TemplateResult } from 'lit';
 import type { Diagnosis } from '../../core/types.js';
 import type { Translate } from '../localize-controller.js';
 import { supportCode } from '../report.js';
+import { renderGuard, type GuardView } from './guard-notes.js';
 
-/** What the flood guard says about the banner's panel, ready to show. */
-export interface GuardView {
-  readonly level: 'ok' | 'warning' | 'blocked';
-  /** Failures automatic requests may still make before the guard pauses. */
-  readonly attemptsLeft: number;
-  /** Seconds until requests may resume by themselves (a countdown); absent when allowed or a hard stop. */
-  readonly secondsLeft?: number;
-  readonly reason?: 'backoff' | 'threshold' | 'panel-block' | 'hard-stop' | 'retry-after';
-  /** At a pause point: minutes the panel will block for if one more attempt fails. */
-  readonly consequenceMinutes?: number;
-  /** A person's "try anyway" ticket is waiting. */
-  readonly ticket?: boolean;
-  readonly allowed: boolean;
-}
+export { countdownText, type GuardView } from './guard-notes.js';
 
 export interface BannerRenderOptions {
   readonly lang: string;
@@ -91,32 +79,6 @@ function accountFacts(diagnosis: Diagnosis, t: Translate, lang: string): string[
   }
   if (account.trial) facts.push(t('xtream-ui:account.trial'));
   return facts;
-}
-
-/** "Try again in 42 seconds" / "in 5 minutes". */
-export function countdownText(t: Translate, secondsLeft: number): string {
-  return secondsLeft >= 120
-    ? t('xtream-ui:retry.inMinutes', { count: Math.ceil(secondsLeft / 60) })
-    : t('xtream-ui:retry.inSeconds', { count: Math.max(1, Math.ceil(secondsLeft)) });
-}
-
-function renderGuard(guard: GuardView | undefined, t: Translate, options: BannerRenderOptions): TemplateResult | typeof nothing {
-  if (!guard) return nothing;
-  const lines: TemplateResult[] = [];
-  if (guard.reason === 'hard-stop') lines.push(html`<p class="guard" part="guard">${t('xtream-ui:guard.hardStop')}</p>`);
-  else if (guard.reason === 'panel-block') lines.push(html`<p class="guard" part="guard">${t('xtream-ui:guard.blocked')}</p>`);
-  else if (guard.reason === 'threshold') lines.push(html`<p class="guard" part="guard">${t('xtream-ui:guard.paused')}</p>`);
-  else if (guard.level === 'warning' && guard.attemptsLeft > 0) {
-    lines.push(html`<p class="guard" part="guard">${t('xtream-ui:guard.warning', { count: guard.attemptsLeft })}</p>`);
-  }
-  if (guard.consequenceMinutes !== undefined && (guard.reason === 'threshold' || guard.reason === 'hard-stop')) {
-    lines.push(html`<p class="consequence" part="consequence">${t('xtream-ui:guard.consequence', { count: guard.consequenceMinutes })}</p>`);
-  }
-  if (!guard.allowed && guard.secondsLeft !== undefined) {
-    lines.push(html`<p class="countdown" part="countdown">${countdownText(t, guard.secondsLeft)}</p>`);
-  }
-  void options;
-  return lines.length ? html`${lines}` : nothing;
 }
 
 function renderActions(diagnosis: Diagnosis, t: Translate, options: BannerRenderOptions): TemplateResult {
@@ -207,7 +169,7 @@ export function renderBanner(diagnosis: Diagnosis, t: Translate, options: Banner
           ? html`<div class="solutions" part="solutions"><span class="label">${t('xtream-ui:banner.whatToDo')}</span>
               <ol>${solutions.map((solution) => html`<li part="solution">${solution}</li>`)}</ol></div>`
           : nothing}
-        ${renderGuard(options.guard, t, options)}
+        ${renderGuard(options.guard, t)}
         ${success ? nothing : code}
         ${success ? nothing : renderActions(diagnosis, t, options)}
       </div>

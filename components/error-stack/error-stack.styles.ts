@@ -37,6 +37,18 @@ export const stackStyles = css`
   }
   ::slotted(*) {
     pointer-events: auto;
+    animation: xes-enter 160ms ease-out;
+  }
+  @keyframes xes-enter {
+    from {
+      opacity: 0;
+      transform: translateY(-0.25em);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    ::slotted(*) {
+      animation: none;
+    }
   }
   .close-newest {
     pointer-events: auto;

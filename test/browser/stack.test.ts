@@ -21,6 +21,18 @@ describe('<xtream-error-stack>', () => {
     await resetMouse();
   });
 
+  it('fades a toast in (without reduced motion; test/browser/media/ checks it stays still with it)', async () => {
+    assert.ok(!matchMedia('(prefers-reduced-motion: reduce)').matches);
+    const { element } = await stack();
+    const banner = element.show('USER_EXPIRED');
+    banner.silent = true;
+    await banner.updateComplete;
+    const animations = banner.getAnimations();
+    assert.equal(animations.length, 1, 'one entry animation');
+    assert.equal((animations[0] as CSSAnimation).animationName, 'xes-enter');
+    for (const animation of animations) animation.finish();
+  });
+
   it('merges identical diagnoses into one banner with a ×N count', async () => {
     const { element } = await stack();
     const first = element.show('USER_ALREADY_CONNECTED');
