@@ -1,6 +1,6 @@
 /**
  * The script-tag build's stand-in for i18next: only the part of its API core/i18n.ts and the elements use
- * (resource bundles, getFixedT with namespaces, `{{var}}` interpolation, plural suffixes through
+ * (resource bundles without `resources` at init, getFixedT with namespaces, `{{var}}` interpolation, plural suffixes through
  * Intl.PluralRules, returnObjects, defaultValue, fallback to English). It exists for one reason: the script tag's
  * 28 KB gzip budget, which i18next alone (16 KB) would break. Bundler builds and the extension use real i18next;
  * test/browser/i18next-lite.test.ts checks this gives the same string as i18next for every key of every locale.
@@ -13,7 +13,6 @@ interface InitOptions {
   lng?: string;
   fallbackLng?: string | string[] | false;
   defaultNS?: string;
-  resources?: Record<string, Record<string, Resources>>;
 }
 
 function lookupPath(resources: Resources | undefined, path: string): unknown {
@@ -47,9 +46,6 @@ class I18nextLite {
     const fallback = options.fallbackLng;
     this.fallback = fallback === false || fallback === undefined ? [] : Array.isArray(fallback) ? fallback : [fallback];
     this.defaultNS = options.defaultNS ?? this.defaultNS;
-    for (const [lng, namespaces] of Object.entries(options.resources ?? {})) {
-      for (const [ns, resources] of Object.entries(namespaces)) this.addResourceBundle(lng, ns, resources);
-    }
     return Promise.resolve(this.getFixedT(this.language));
   }
 
@@ -64,10 +60,6 @@ class I18nextLite {
     return this;
   }
 
-  getResourceBundle(lng: string, ns: string): Resources | undefined {
-    return this.store[lng]?.[ns];
-  }
-
   changeLanguage(lng: string): Promise<unknown> {
     this.language = lng;
     for (const listener of this.listeners.languageChanged ?? []) listener(lng);
@@ -78,16 +70,8 @@ class I18nextLite {
     (this.listeners[event] ??= []).push(listener);
   }
 
-  off(event: string, listener: Listener): void {
-    this.listeners[event] = (this.listeners[event] ?? []).filter((candidate) => candidate !== listener);
-  }
-
   getFixedT(lng?: string | null) {
     return (key: string, options: Options = {}) => this.translate(key, { lng: lng ?? this.language, ...options });
-  }
-
-  t(key: string, options: Options = {}): unknown {
-    return this.translate(key, options);
   }
 
   createInstance(): I18nextLite {

@@ -1,11 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { TFunction } from 'i18next';
-import { getI18n, resolveLanguage, languageDirection, setLanguage as setSharedLanguage, type XtreamI18n } from '../core/i18n.js';
+import { getI18n, resolveLanguage, languageDirection, setLanguage as setSharedLanguage, type LocaleFile, type XtreamI18n } from '../core/i18n.js';
 
 /** A translation function bound to one language; keys carry their namespace (`xtream-ui:banner.retry`). */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-type LocalizedHost = ReactiveControllerHost & HTMLElement & { i18n?: XtreamI18n };
+/** An element the controller localizes; `localeFiles` names the files its current content needs (default: `ui`). */
+type LocalizedHost = ReactiveControllerHost & HTMLElement & { i18n?: XtreamI18n; localeFiles?(): readonly LocaleFile[] };
 
 const connected = new Set<LocalizeController>();
 let langObserver: MutationObserver | undefined;
@@ -15,12 +16,13 @@ let chosenLanguage: string | undefined;
 let lastSharedLanguage: string | undefined;
 
 /**
- * Switches the language of every banner that has no `lang` of its own or on an ancestor, loading the
- * language's files first. Same as core's `setLanguage`, and records the choice so it wins over `<html lang>`.
+ * Switches the language of every banner that has no `lang` of its own or on an ancestor. Like core's
+ * `setLanguage`, and records the choice so it wins over `<html lang>`; loads the `ui` file, then each element
+ * loads the error file its diagnosis needs (the whole language is never fetched for one banner).
  */
 export function setLanguage(lng: string): Promise<string> {
   chosenLanguage = resolveLanguage(lng);
-  return setSharedLanguage(lng).then((language) => {
+  return setSharedLanguage(lng, ['ui']).then((language) => {
     chosenLanguage = language;
     refreshAll();
     return language;
@@ -121,14 +123,15 @@ export class LocalizeController implements ReactiveController {
   private sync(): void {
     const language = elementLanguage(this.host, this.i18n);
     const i18n = this.i18n;
-    const changed = language !== this.resolved;
     this.resolved = language;
-    if (changed && !i18n.i18next.hasResourceBundle(language, 'xtream-errors')) {
-      const loading = i18n.load(language).then(
+    const files: readonly LocaleFile[] = this.host.localeFiles?.() ?? ['ui'];
+    // Settled files (loaded, or failed so English stands in) are never asked for again.
+    const missing = files.filter((file) => !i18n.settled(language, file));
+    if (missing.length) {
+      this.loading = i18n.load(language, missing).then(
         () => this.host.requestUpdate(),
         () => undefined,
       );
-      this.loading = loading;
     }
   }
 

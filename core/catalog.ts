@@ -189,7 +189,7 @@ export const catalog: Readonly<Record<string, CatalogEntry>> = Object.freeze(
 );
 
 /** The codes whose words live in the locales: every entry except aliases that borrow another's. */
-export const textKeys: readonly string[] = Object.values(catalog)
+export const textKeys: readonly string[] = /* @__PURE__ */ Object.values(catalog)
   .filter((entry) => !entry.sameAs)
   .map((entry) => entry.code);
 
@@ -199,8 +199,21 @@ export function textKeyOf(code: string): string {
   return entry?.sameAs ?? (entry ? entry.code : 'UNKNOWN');
 }
 
+/**
+ * The locale file holding an entry's words: each language's error texts come in four files (lazy chunks of a
+ * few KB each), so a page loads only the family of errors it shows.
+ */
+export type ErrorFile = 'errors-xtream' | 'errors-stalker' | 'errors-billing' | 'errors-common';
+export const ERROR_FILES: readonly ErrorFile[] = ['errors-xtream', 'errors-stalker', 'errors-billing', 'errors-common'];
+
+/** Which of the four error files holds the words of `code` (or of its text key): by the entry's source. */
+export function errorFileOf(code: string): ErrorFile {
+  const source = lookup(textKeyOf(code))?.source;
+  return source === 'xtream' || source === 'stalker' ? `errors-${source}` : source === 'stream-api' ? 'errors-billing' : 'errors-common';
+}
+
 /** The seed's panel flood-protection rules (Xtream Codes API, "Flood Protection"). */
-export const panelFloodRules = Object.freeze({
+export const panelFloodRules = /* @__PURE__ */ Object.freeze({
   /** failures → warning logged */
   warn: 5,
   /** failures → temporary block */
@@ -212,7 +225,7 @@ export const panelFloodRules = Object.freeze({
 });
 
 /** What real panels also do (not in the seed): a denied request under 2 s after the last one chains; 40 → permanent ban. */
-export const strictPanelFloodRules = Object.freeze({
+export const strictPanelFloodRules = /* @__PURE__ */ Object.freeze({
   chainGapMs: 2_000,
   permanentBan: 40,
 });

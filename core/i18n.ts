@@ -1,11 +1,22 @@
 import i18next, { type i18n as I18next, type TFunction } from 'i18next';
-import enErrors from '../locales/en/errors.json';
+import { ERROR_FILES, type ErrorFile } from './catalog.js';
+import enXtream from '../locales/en/errors-xtream.json';
+import enStalker from '../locales/en/errors-stalker.json';
+import enBilling from '../locales/en/errors-billing.json';
+import enCommon from '../locales/en/errors-common.json';
 import enUi from '../locales/en/ui.json';
 import languages from '../locales/index.json';
 
 /** Our namespaces inside i18next, prefixed so a host's adopted instance keeps its own. */
 export const NAMESPACES = { errors: 'xtream-errors', ui: 'xtream-ui' } as const;
-export type LocaleFile = keyof typeof NAMESPACES;
+
+/**
+ * One file of a language: `ui` (the banner's own words) or one of the four error files, which all fill the
+ * `xtream-errors` namespace. Each is a lazy chunk of its own.
+ */
+export type LocaleFile = 'ui' | ErrorFile;
+export const LOCALE_FILES: readonly LocaleFile[] = ['ui', ...ERROR_FILES];
+const namespaceOf = (file: LocaleFile) => (file === 'ui' ? NAMESPACES.ui : NAMESPACES.errors);
 
 export interface LanguageInfo {
   readonly code: string;
@@ -35,10 +46,15 @@ export interface XtreamI18n {
   /** The supported language in use. */
   readonly language: string;
   t: TFunction;
-  /** Switches language, loading its files first. Resolves to the language actually used. */
-  setLanguage(lng: string | undefined | null): Promise<string>;
-  /** Makes sure a language's files are loaded (without switching). */
-  load(lng: string): Promise<string>;
+  /** Switches language, loading its files first (`files`, or all). Resolves to the language actually used. */
+  setLanguage(lng: string | undefined | null, files?: readonly LocaleFile[]): Promise<string>;
+  /**
+   * Makes sure a language's files are loaded (without switching): `files`, or all of them. Resolves to the
+   * language, or to English when a file could not be loaded.
+   */
+  load(lng: string, files?: readonly LocaleFile[]): Promise<string>;
+  /** Whether a language's file is loaded — or failed to load, so English stands in (it is not tried again). */
+  settled(lng: string, file: LocaleFile): boolean;
   dir(lng?: string): 'ltr' | 'rtl';
   /** Notified after every language change and every locale load. Returns an unsubscribe. */
   subscribe(listener: () => void): () => void;
@@ -65,7 +81,9 @@ export function languageDirection(lng: string): 'ltr' | 'rtl' {
 }
 
 function addEnglish(instance: I18next): void {
-  if (!instance.hasResourceBundle(SOURCE_LANGUAGE, NAMESPACES.errors)) instance.addResourceBundle(SOURCE_LANGUAGE, NAMESPACES.errors, enErrors, true, false);
+  if (!instance.hasResourceBundle(SOURCE_LANGUAGE, NAMESPACES.errors)) {
+    for (const errors of [enXtream, enStalker, enBilling, enCommon]) instance.addResourceBundle(SOURCE_LANGUAGE, NAMESPACES.errors, errors, true, false);
+  }
   if (!instance.hasResourceBundle(SOURCE_LANGUAGE, NAMESPACES.ui)) instance.addResourceBundle(SOURCE_LANGUAGE, NAMESPACES.ui, enUi, true, false);
 }
 
@@ -77,7 +95,6 @@ export function createI18n(options: I18nOptions = {}): XtreamI18n {
   const adopted = options.instance;
   const instance = adopted ?? i18next.createInstance();
   const listeners = new Set<() => void>();
-  const pending = new Map<string, Promise<void>>();
   const notify = () => {
     for (const listener of [...listeners]) {
       try {
@@ -104,34 +121,54 @@ export function createI18n(options: I18nOptions = {}): XtreamI18n {
   }
   addEnglish(instance);
 
-  const load = async (lng: string): Promise<string> => {
+  /** Files that settle together (one banner's two, many banners' same one) notify listeners once. */
+  let notifying = false;
+  const notifySoon = () => {
+    if (notifying) return;
+    notifying = true;
+    queueMicrotask(() => {
+      notifying = false;
+      notify();
+    });
+  };
+
+  /** `lng/file` → its load while pending, then whether it loaded (false: English stands in, never retried). */
+  const files = new Map<string, Promise<boolean> | boolean>();
+  const loadFile = (language: string, file: LocaleFile, loader: LocaleLoader): Promise<boolean> | boolean => {
+    const id = `${language}/${file}`;
+    let state = files.get(id);
+    if (state === undefined) {
+      state = (async () => {
+        try {
+          instance.addResourceBundle(language, namespaceOf(file), await loader(language, file), true, true);
+          return true;
+        } catch {
+          return false;
+        }
+      })().then((ok) => {
+        files.set(id, ok);
+        notifySoon();
+        return ok;
+      });
+      files.set(id, state);
+    }
+    return state;
+  };
+
+  const load = async (lng: string, wanted: readonly LocaleFile[] = LOCALE_FILES): Promise<string> => {
     const language = resolveLanguage(lng);
-    if (language === SOURCE_LANGUAGE || instance.hasResourceBundle(language, NAMESPACES.errors)) return language;
+    if (language === SOURCE_LANGUAGE) return language;
     const loader = options.loader ?? defaultLoader;
     if (!loader) return SOURCE_LANGUAGE;
-    let loading = pending.get(language);
-    if (!loading) {
-      loading = Promise.all(
-        (Object.keys(NAMESPACES) as LocaleFile[]).map(async (file) => {
-          const resources = await loader(language, file);
-          instance.addResourceBundle(language, NAMESPACES[file], resources, true, true);
-        }),
-      ).then(() => notify());
-      pending.set(language, loading);
-      loading.catch(() => pending.delete(language));
-    }
-    try {
-      await loading;
-      return language;
-    } catch {
-      return SOURCE_LANGUAGE; // a missing locale falls back to English, never breaks the page
-    }
+    const results = await Promise.all(wanted.map((file) => loadFile(language, file, loader)));
+    // A missing locale file falls back to English, never breaks the page.
+    return results.every(Boolean) ? language : SOURCE_LANGUAGE;
   };
 
   let current = adopted ? resolveLanguage(adopted.language) : SOURCE_LANGUAGE;
   const onHostChange = (lng: string) => {
     current = resolveLanguage(lng);
-    void load(lng).then(notify);
+    void load(lng, ['ui']).then(notify);
   };
   if (adopted) adopted.on('languageChanged', onHostChange);
 
@@ -141,14 +178,18 @@ export function createI18n(options: I18nOptions = {}): XtreamI18n {
       return current;
     },
     t: ((...args: Parameters<TFunction>) => instance.getFixedT(current)(...(args as [string]))) as TFunction,
-    async setLanguage(lng) {
-      const language = await load(lng ?? SOURCE_LANGUAGE);
+    async setLanguage(lng, wanted) {
+      const language = await load(lng ?? SOURCE_LANGUAGE, wanted);
       current = language;
       if (!adopted) await instance.changeLanguage(language);
       notify();
       return language;
     },
     load,
+    settled: (lng, file) => {
+      const language = resolveLanguage(lng);
+      return language === SOURCE_LANGUAGE || typeof files.get(`${language}/${file}`) === 'boolean';
+    },
     dir: (lng) => languageDirection(lng ?? current),
     subscribe(listener) {
       listeners.add(listener);
@@ -203,8 +244,9 @@ const sharedI18n: XtreamI18n = {
     return current().language;
   },
   t: ((...args: Parameters<TFunction>) => current().t(...(args as [string]))) as TFunction,
-  setLanguage: (lng) => current().setLanguage(lng),
-  load: (lng) => current().load(lng),
+  setLanguage: (lng, wanted) => current().setLanguage(lng, wanted),
+  load: (lng, wanted) => current().load(lng, wanted),
+  settled: (lng, file) => current().settled(lng, file),
   dir: (lng) => current().dir(lng),
   subscribe(listener) {
     sharedListeners.add(listener);
@@ -225,7 +267,7 @@ export function configureI18n(options: I18nOptions): XtreamI18n {
   return sharedI18n;
 }
 
-/** Switches the shared instance's language: every element re-renders. */
-export function setLanguage(lng: string): Promise<string> {
-  return sharedI18n.setLanguage(lng);
+/** Switches the shared instance's language (loading `files`, or all): every element re-renders. */
+export function setLanguage(lng: string, files?: readonly LocaleFile[]): Promise<string> {
+  return sharedI18n.setLanguage(lng, files);
 }

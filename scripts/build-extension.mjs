@@ -79,8 +79,9 @@ function copyLocales(out) {
   for (const { code } of languages) {
     const from = join(root, 'locales', code);
     if (!existsSync(from)) continue;
-    for (const file of ['errors.json', 'ui.json', 'extension.json']) {
-      if (existsSync(join(from, file))) cpSync(join(from, file), join(out, 'locales', code, file));
+    // ui.json, the four errors-*.json (core/i18n's LOCALE_FILES) and extension.json.
+    for (const file of readdirSync(from).filter((name) => name.endsWith('.json'))) {
+      cpSync(join(from, file), join(out, 'locales', code, file));
     }
     const extension = existsSync(join(from, 'extension.json')) ? JSON.parse(readFileSync(join(from, 'extension.json'), 'utf8')) : undefined;
     if (!extension) continue;

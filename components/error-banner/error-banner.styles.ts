@@ -267,7 +267,6 @@ export const bannerStyles = css`
   }
   .banner.compact .title {
     flex: 1 1 auto;
-    min-inline-size: 0;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;

@@ -1,6 +1,7 @@
 import { LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Diagnosis, Observation } from '../../core/types.js';
-import type { XtreamI18n } from '../../core/i18n.js';
+import type { LocaleFile, XtreamI18n } from '../../core/i18n.js';
+import { errorFileOf } from '../../core/catalog.js';
 import enUi from '../../locales/en/ui.json';
 import { announce } from '../live-region.js';
 import { LocalizeController, type Translate } from '../localize-controller.js';
@@ -178,6 +179,11 @@ export class XtreamErrorBanner extends LitElement {
     if (this.hasUpdated && !this.isUpdatePending) return this.current;
     const input = this.input();
     return input === undefined ? undefined : diagnose(input);
+  }
+
+  /** The locale files this banner's words are in: the banner's own, and the error family of what it shows. */
+  localeFiles(): readonly LocaleFile[] {
+    return this.current ? ['ui', errorFileOf(this.current.key)] : ['ui'];
   }
 
   /** The language the banner renders in. */

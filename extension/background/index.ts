@@ -3,7 +3,7 @@
  * at the top level so a stopped worker wakes for it; all state lives in storage, none in globals that matter.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { SUPPORTED_LANGUAGES } from '../../core/i18n.js';
+import { LOCALE_FILES as CORE_LOCALE_FILES, SUPPORTED_LANGUAGES } from '../../core/i18n.js';
 import { TEST_BUILD } from '../shared/build-flags.js';
 import type { HelloReply, Overview, Push, Request, TapReply } from '../shared/messages.js';
 import { FLOOD_PREFIX, migrate } from '../shared/storage.js';
@@ -59,7 +59,7 @@ onViewsChanged((views, changed) => {
   })();
 });
 
-const LOCALE_FILES = new Set(['errors', 'ui', 'extension']);
+const LOCALE_FILES = new Set<string>([...CORE_LOCALE_FILES, 'extension']);
 
 async function handle(message: Request, sender: Runtime.MessageSender): Promise<unknown> {
   await ready;

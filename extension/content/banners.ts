@@ -11,7 +11,7 @@ import { render, html, nothing } from 'lit';
 import { bannerStyles } from '../../components/error-banner/error-banner.styles.js';
 import { renderBanner, type GuardView } from '../../components/error-banner/render-banner.js';
 import { detailsReport } from '../../components/report.js';
-import { createI18n, languageDirection, type XtreamI18n } from '../../core/i18n.js';
+import { createI18n, languageDirection, type LocaleFile, type XtreamI18n } from '../../core/i18n.js';
 import { TEST_BUILD } from '../shared/build-flags.js';
 import {
   PAGE_REPORT_EVENT,
@@ -96,7 +96,7 @@ const shown = new Map<string, Shown>();
 let i18n: XtreamI18n | undefined;
 let language = 'en';
 
-function localeLoader(lng: string, file: 'errors' | 'ui') {
+function localeLoader(lng: string, file: LocaleFile) {
   return send<Record<string, unknown> | undefined>({ type: 'locale', lng, file }).then((resources) => {
     if (!resources) throw new Error(`no ${lng}/${file}`);
     return resources;

@@ -10,6 +10,7 @@
  * No message carries a credential: URLs are redacted (`redactUrl`), bodies are redacted summaries.
  */
 import type { Diagnosis } from '../../core/types.js';
+import type { LocaleFile } from '../../core/i18n.js';
 
 export const PAGE_REPORT_EVENT = 'xtream-error-ux:report';
 export const PAGE_STATE_EVENT = 'xtream-error-ux:state';
@@ -70,7 +71,7 @@ export interface RecentEntry {
 export type Request =
   | { readonly type: 'hello' }
   | { readonly type: 'tap'; readonly report: TapReport }
-  | { readonly type: 'locale'; readonly lng: string; readonly file: 'errors' | 'ui' | 'extension' }
+  | { readonly type: 'locale'; readonly lng: string; readonly file: LocaleFile | 'extension' }
   | { readonly type: 'try-anyway'; readonly host: string }
   | { readonly type: 'reset-site'; readonly host: string }
   | { readonly type: 'overview'; readonly tabId?: number }

@@ -1,12 +1,14 @@
 import '../../components/define.js';
 import { sendKeys } from '@web/test-runner-commands';
-import en from '../../locales/en/errors.json';
 import enUi from '../../locales/en/ui.json';
 import { classify } from '../../core/classify.js';
 import { createFloodGuard } from '../../core/flood-guard.js';
 import { XtreamCopyEvent, XtreamDismissEvent, XtreamRetryEvent } from '../../components/events.js';
 import type { XtreamErrorBanner } from '../../components/error-banner/error-banner.js';
 import { FakeClock, afterEach, assert, cleanup, describe, fixture, it, liveMessages, part, parts, recordAnnouncements, shadowText, waitFor } from './harness.js';
+import { errorsOf } from './locale-files.js';
+
+const en = await errorsOf('en');
 
 const errors = en as Record<string, { title: string; what: string; who?: string; solutions?: string[] }>;
 

@@ -1,10 +1,11 @@
 import '../../components/define.js';
 import i18next from 'i18next';
-import de from '../../locales/de/errors.json';
-import en from '../../locales/en/errors.json';
 import { configureI18n } from '../../core/i18n.js';
 import type { XtreamErrorBanner } from '../../components/error-banner/error-banner.js';
 import { afterEach, assert, cleanup, describe, fixture, it, part, waitFor } from './harness.js';
+import { errorsOf } from './locale-files.js';
+
+const [de, en] = await Promise.all([errorsOf('de'), errorsOf('en')]);
 
 describe('a portal’s own i18next instance', () => {
   afterEach(cleanup);

@@ -1,12 +1,10 @@
 import '../../components/define.js';
-import es from '../../locales/es/errors.json';
-import fr from '../../locales/fr/errors.json';
-import de from '../../locales/de/errors.json';
-import it_ from '../../locales/it/errors.json';
-import en from '../../locales/en/errors.json';
 import { setLanguage } from '../../components/localize-controller.js';
 import type { XtreamErrorBanner } from '../../components/error-banner/error-banner.js';
 import { afterEach, assert, cleanup, describe, fixture, it, part, waitFor } from './harness.js';
+import { errorsOf } from './locale-files.js';
+
+const [es, fr, de, it_, en] = await Promise.all(['es', 'fr', 'de', 'it', 'en'].map(errorsOf));
 
 const title = (element: XtreamErrorBanner) => part(element, 'title')?.textContent?.replace(/^[^:]*: /, '') ?? '';
 const expired = (catalog: unknown) => (catalog as Record<string, { title: string }>).USER_EXPIRED!.title;
@@ -71,5 +69,38 @@ describe('language', () => {
     assert.equal(title(pinned), expired(es), 'an explicit lang stays');
     await setLanguage('en');
     await waitFor(() => title(a) === expired(en), 'back to English');
+  });
+});
+
+describe('loading', () => {
+  it('loads each file once and notifies once per file, however many callers ask at the same time', async () => {
+    const { createI18n } = await import('../../core/i18n.js');
+    const asked: string[] = [];
+    const i18n = createI18n({
+      loader: async (lng, file) => {
+        asked.push(`${lng}/${file}`);
+        return (await import(`../../locales/${lng}/${file}.json`)).default;
+      },
+    });
+    let notified = 0;
+    i18n.subscribe(() => notified++);
+    const languages = await Promise.all(Array.from({ length: 50 }, () => i18n.load('pl', ['ui', 'errors-xtream'])));
+    await Promise.resolve();
+    assert.deepEqual([...new Set(languages)], ['pl']);
+    assert.deepEqual(asked.sort(), ['pl/errors-xtream', 'pl/ui']);
+    assert.ok(notified >= 1 && notified <= 2, `at most one notification per file, not one per caller (${notified})`);
+    assert.ok(i18n.settled('pl', 'errors-xtream') && !i18n.settled('pl', 'errors-billing'));
+    await i18n.load('pl', ['errors-xtream']);
+    assert.equal(asked.length, 2, 'a settled file is not fetched again');
+  });
+
+  it('a file that fails to load settles to English and is not retried', async () => {
+    const { createI18n } = await import('../../core/i18n.js');
+    let calls = 0;
+    const i18n = createI18n({ loader: async () => { calls++; throw new Error('offline'); } });
+    assert.equal(await i18n.load('tr', ['ui']), 'en');
+    assert.equal(await i18n.load('tr', ['ui']), 'en');
+    assert.equal(calls, 1);
+    assert.ok(i18n.settled('tr', 'ui'));
   });
 });

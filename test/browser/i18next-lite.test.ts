@@ -3,6 +3,7 @@ import i18next from 'i18next';
 import lite from '../../components/i18next-lite.js';
 import { SUPPORTED_LANGUAGES } from '../../core/i18n.js';
 import { assert, describe, it } from './harness.js';
+import { errorsOf } from './locale-files.js';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return [prefix];
@@ -17,10 +18,10 @@ describe('i18next-lite', () => {
     await ours.init({ lng: 'en', fallbackLng: 'en', defaultNS: 'xtream-ui' });
     const bundles: Record<string, { errors: unknown; ui: unknown }> = {};
     for (const { code } of SUPPORTED_LANGUAGES) {
-      const [errors, ui] = await Promise.all([import(`../../locales/${code}/errors.json`), import(`../../locales/${code}/ui.json`)]);
-      bundles[code] = { errors: errors.default, ui: ui.default };
+      const [errors, ui] = await Promise.all([errorsOf(code), import(`../../locales/${code}/ui.json`)]);
+      bundles[code] = { errors, ui: ui.default };
       for (const instance of [real, ours]) {
-        instance.addResourceBundle(code, 'xtream-errors', errors.default, true, true);
+        instance.addResourceBundle(code, 'xtream-errors', errors, true, true);
         instance.addResourceBundle(code, 'xtream-ui', ui.default, true, true);
       }
     }

@@ -4,12 +4,13 @@ import { catalog, textKeyOf } from '../../core/catalog.js';
 import { SUPPORTED_LANGUAGES } from '../../core/i18n.js';
 import type { XtreamErrorBanner } from '../../components/error-banner/error-banner.js';
 import { afterEach, assert, cleanup, describe, fixture, it, part, parts, shadowText } from './harness.js';
+import { errorsOf } from './locale-files.js';
 
 type Entry = { title: string; what: string; who?: string; solutions?: string[] };
 
 async function resources(lng: string): Promise<{ errors: Record<string, Entry>; ui: Record<string, Record<string, string>> }> {
-  const [errors, ui] = await Promise.all([import(`../../locales/${lng}/errors.json`), import(`../../locales/${lng}/ui.json`)]);
-  return { errors: errors.default, ui: ui.default };
+  const [errors, ui] = await Promise.all([errorsOf(lng), import(`../../locales/${lng}/ui.json`)]);
+  return { errors, ui: ui.default };
 }
 
 const MISSING_KEY = /xtream-(errors|ui):|\b(banner|severity|fixer|account|retry|guard|report|stack|fallback)\.[a-zA-Z]+|\{\{|\b[A-Z][A-Za-z0-9_]*\.(title|what|who|solutions)\b/;

@@ -1,7 +1,8 @@
 /** dist/xtream-error-ux.js in real pages: a strict CSP with Trusted Types, and a plain page fetching Spanish. */
-import es from '../../locales/es/errors.json';
-import en from '../../locales/en/errors.json';
 import { afterEach, assert, cleanup, describe, fixture, it, waitFor } from './harness.js';
+import { errorsOf } from './locale-files.js';
+
+const [es, en] = await Promise.all([errorsOf('es'), errorsOf('en')]);
 
 type Frame = Window & typeof globalThis & { __violations: string[]; XtreamErrorUX: { classify(input: unknown): { code: string } | null; setLanguage(lng: string): Promise<string>; show(input: unknown): HTMLElement | undefined; codes: string[] } };
 
@@ -55,6 +56,8 @@ describe('the script-tag build', () => {
     const what = banner!.shadowRoot!.querySelector('[part~="what"]')!.textContent;
     assert.equal(what, (es as Record<string, { what: string }>).USER_EXPIRED!.what);
     const loaded = (doc.defaultView!.performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => new URL(entry.name).pathname);
-    assert.ok(loaded.includes('/dist/locales/es/errors.json'), `fetched beside the script: ${loaded.join(', ')}`);
+    const locales = loaded.filter((path) => path.startsWith('/dist/locales/')).sort();
+    // Beside the script, and only what this banner needs: the ui words and the Xtream error family.
+    assert.deepEqual(locales, ['/dist/locales/es/errors-xtream.json', '/dist/locales/es/ui.json'], `fetched: ${loaded.join(', ')}`);
   });
 });

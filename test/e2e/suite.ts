@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
 import { contentSeed, startPanel, vodBytes, type Panel } from '../../demo/panel/index.js';
-import es from '../../locales/es/errors.json' with { type: 'json' };
+import es from '../../locales/es/errors-xtream.json' with { type: 'json' };
 import { bannerText, buildExtension, launch, sha256, startPlayerSite, waitFor, type BrowserName, type Harness, type PlayerSite } from './helpers.js';
 
 /** Credentials that appear nowhere else, so finding one in storage means a leak. */

@@ -1,5 +1,5 @@
 /**
- * Locale resources: locales/index.json and locales/<lng>/{errors,ui}.json.
+ * Locale resources: locales/index.json and locales/<lng>/{ui,errors-xtream,errors-stalker,errors-billing,errors-common}.json.
  * English is the source of truth; every other language must mirror it exactly (keys, plural forms its
  * language needs, interpolation variables, array lengths) and must actually be translated.
  */
@@ -9,9 +9,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next from 'i18next';
-import { catalog, textKeys } from '../../core/catalog.js';
+import { ERROR_FILES, catalog, errorFileOf, textKeys } from '../../core/catalog.js';
+import { LOCALE_FILES } from '../../core/i18n.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'locales');
+/** `errors` is the four errors-*.json files merged, as the i18n namespace merges them. */
 const NAMESPACES = ['errors', 'ui'] as const;
 type Ns = (typeof NAMESPACES)[number];
 const EXPECTED_LANGUAGES = ['en', 'es', 'fr', 'de', 'it', 'pt-BR', 'nl', 'pl', 'tr', 'ru', 'ar', 'hi'];
@@ -44,11 +46,11 @@ const index = readJson(join(root, 'index.json')) as unknown as LanguageInfo[];
 const folders = readdirSync(root).filter((name) => statSync(join(root, name)).isDirectory());
 
 const resources: Resources = {};
+const files: Record<string, Record<string, Record<string, Json>>> = {};
 for (const lng of folders) {
-  resources[lng] = {} as Record<Ns, Record<string, Json>>;
-  for (const ns of NAMESPACES) {
-    resources[lng][ns] = readJson(join(root, lng, `${ns}.json`)) as Record<string, Json>;
-  }
+  files[lng] = {};
+  for (const file of LOCALE_FILES) files[lng][file] = readJson(join(root, lng, `${file}.json`)) as Record<string, Json>;
+  resources[lng] = { ui: files[lng].ui!, errors: Object.assign({}, ...ERROR_FILES.map((file) => files[lng]![file])) };
 }
 const en = resources.en;
 
@@ -148,7 +150,21 @@ test('the language list matches the locale folders (12 languages, Arabic right-t
   assert.equal(index.find((l) => l.code === 'ar')?.name, 'العربية');
 });
 
-test('English errors.json has exactly the catalog text keys', () => {
+test('each language has exactly its ui, four error files and extension strings', () => {
+  for (const lng of folders) {
+    assert.deepEqual(readdirSync(join(root, lng)).sort(), [...LOCALE_FILES, 'extension'].map((file) => `${file}.json`).sort(), lng);
+  }
+});
+
+test('every error text is in the file core/catalog errorFileOf names, in every language', () => {
+  for (const lng of folders) {
+    for (const file of ERROR_FILES) {
+      for (const key of Object.keys(files[lng]![file]!)) assert.equal(errorFileOf(key), file, `${lng}/${file}.json holds ${key}`);
+    }
+  }
+});
+
+test('English error files have exactly the catalog text keys', () => {
   assert.deepEqual(Object.keys(en.errors).sort(), [...textKeys].sort());
   for (const alias of ['Expired', 'Banned', 'Disabled']) assert.ok(!(alias in en.errors), `${alias} borrows its target's texts`);
 });
@@ -165,10 +181,10 @@ test('English plural keys use exactly the English plural categories', () => {
 });
 
 for (const lng of EXPECTED_LANGUAGES) {
-  test(`${lng}: both namespaces mirror English (keys, plural forms, variables, arrays, translated, no HTML)`, () => {
-    for (const ns of NAMESPACES) {
-      assert.ok(resources[lng]?.[ns], `${lng}/${ns}.json exists`);
-      assert.deepEqual(compareToEnglish(lng, en[ns], resources[lng][ns]), [], `${lng}/${ns}.json`);
+  test(`${lng}: every file mirrors English (keys, plural forms, variables, arrays, translated, no HTML)`, () => {
+    for (const file of LOCALE_FILES) {
+      assert.ok(files[lng]?.[file], `${lng}/${file}.json exists`);
+      assert.deepEqual(compareToEnglish(lng, files.en![file]!, files[lng]![file]!), [], `${lng}/${file}.json`);
     }
   });
 
