@@ -58,7 +58,8 @@ const languages = JSON.parse(readFileSync('locales/index.json', 'utf8')).map((la
 for (const lng of languages) {
   if (!existsSync(join('locales', lng))) throw new Error(`locales/${lng} is missing`);
   mkdirSync(join(dist, 'locales', lng), { recursive: true });
-  for (const file of readdirSync(join('locales', lng))) {
+  // The script tag's files (ui + the four errors-*); extension.json is the extension's own.
+  for (const file of readdirSync(join('locales', lng)).filter((name) => name !== 'extension.json')) {
     // Re-serialised without whitespace: smaller over the wire, same data.
     writeFileSync(join(dist, 'locales', lng, file), JSON.stringify(JSON.parse(readFileSync(join('locales', lng, file), 'utf8'))));
   }
