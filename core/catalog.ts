@@ -1,6 +1,6 @@
 /**
  * The knowledge base: every code a viewer can meet and the facts about it.
- * Facts only — the words for each entry live in locales/<lng>/errors.json under the same code.
+ * Facts only — the words for each entry live in locales/<lng>/errors-*.json under the same code (one file per family: `errorFileOf`).
  */
 
 export type Source = 'xtream' | 'stalker' | 'stream-api' | 'http' | 'network';
