@@ -31,6 +31,10 @@ function sizes(): BenchRow[] {
     const list = chunks.map((chunk) => `${chunk.file} ${(chunk.bytes / KB).toFixed(2)}`).join(', ');
     rows.push({ name: `locale ${lng}, largest chunk (gzip; ${list})`, value: +(chunks[0]!.bytes / KB).toFixed(2), unit: 'KB', target: '≤ 5 KB' });
     rows.push({ name: `locale ${lng}, all ${chunks.length} chunks (gzip)`, value: +(total / KB).toFixed(2), unit: 'KB' });
+    // The same files as bundlers' lazy chunks (`export default {…}` modules).
+    const modules = readdirSync(join('dist/locales', lng)).filter((file) => file.endsWith('.js'));
+    const largest = Math.max(...modules.map((file) => gz(join('dist/locales', lng, file))));
+    rows.push({ name: `locale ${lng}, largest lazy chunk for bundlers (.js, gzip)`, value: +(largest / KB).toFixed(2), unit: 'KB', target: '≤ 5 KB' });
   }
   return rows;
 }
