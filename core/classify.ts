@@ -431,7 +431,8 @@ function fromBody(body: unknown, context: Context, options: ClassifyOptions): Fo
     if (stalker) return { code: stalker, source: 'stalker', serverMessage: trimmed };
     const status = context.status;
     const kind = context.endpoint?.kind;
-    if (status === 404 && looksLikeHtml404(trimmed) && kind && isApiEndpoint(context.endpoint!)) {
+    // A masked panel answers a wrong login with a fake web-server 404, on its API and on get.php / xmltv.php alike.
+    if (status === 404 && looksLikeHtml404(trimmed) && kind && (isApiEndpoint(context.endpoint!) || kind === 'playlist' || kind === 'epg')) {
       return { code: 'AUTH_FAILED', masked: true };
     }
     if ((status === undefined || status < 300) && isExpiredVideoPlaylist(trimmed)) {

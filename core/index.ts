@@ -1,8 +1,8 @@
 /**
  * xtream-error-ux/core — DOM-free: runs in pages, service workers and plain Node.
  */
-export { catalog, lookup, textKeys, textKeyOf, panelFloodRules, strictPanelFloodRules } from './catalog.js';
-export type { CatalogEntry, Category, EntryKind, Fixer, FloodCount, RetryPolicy, Severity, Source } from './catalog.js';
+export { catalog, lookup, textKeys, textKeyOf, errorFileOf, ERROR_FILES, panelFloodRules, strictPanelFloodRules } from './catalog.js';
+export type { CatalogEntry, Category, EntryKind, ErrorFile, Fixer, FloodCount, RetryPolicy, Severity, Source } from './catalog.js';
 export { classify, describeAccount, parseRetryAfter } from './classify.js';
 export type { ClassifyOptions, AccountOptions } from './classify.js';
 export { describeEndpoint, isApiEndpoint, isPanelEndpoint } from './endpoints.js';
@@ -18,6 +18,7 @@ export {
   SUPPORTED_LANGUAGES,
   SOURCE_LANGUAGE,
   NAMESPACES,
+  LOCALE_FILES,
 } from './i18n.js';
 export type { I18nOptions, LocaleLoader, LocaleFile, LanguageInfo, XtreamI18n } from './i18n.js';
 export { fetchLocaleLoader } from './locale-loaders.js';

@@ -7,7 +7,7 @@ export const REDACTED = '***';
 
 /** Query/JSON/cookie names whose values are credentials. */
 const SECRET_NAME =
-  '(?:user(?:name)?|login|pass(?:word|wd)?|pwd|token|access_token|refresh_token|play_token|stream_token|auth|authorization|jwt|session(?:id)?|sid|api_?key|key|signature|sig|hash|mac|mac_?address|sn|serial(?:_?number)?|stb_?sn|device_?id\\d*|device_?id2|hw_?version_?2|client_?secret)';
+  '(?:user(?:name)?|login|pass(?:word|wd)?|pwd|token|access_token|refresh_token|play_token|stream_token|auth|authorization|jwt|session(?:id)?|sid|api_?key|key|signature|sig|hash|mac|mac_?address|sn|serial(?:_?number)?|stb_?sn|device_?id\\d*|device_?id2|uid|hw_?version_?2|client_?secret)';
 const SECRET_PARAM = new RegExp(`^${SECRET_NAME}$`, 'i');
 /** A parameter whose value is itself a URL (Stalker `cmd`, redirects) — redacted recursively. */
 const URL_PARAM = /^(?:cmd|url|redirect|return_?url|next|src|stream_?url)$/i;
@@ -16,8 +16,8 @@ const MAC = /\b(?:[0-9a-f]{2}(?::|-|%3a)){5}[0-9a-f]{2}\b/gi;
 
 /** Path forms whose segments are credentials: [pattern, the indexes (1-based segments) to redact]. */
 const PATH_FORMS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
-  [/^\/(?:live|movie|series)\/[^/]+\/[^/]+\/[^/]+$/i, [2, 3]],
-  [/^\/timeshift\/[^/]+\/[^/]+\/.+$/i, [2, 3]],
+  // /live|movie|series|timeshift/USER/PASS, then anything (a stream id, a folder, an HLS index) or nothing
+  [/^\/(?:live|movie|series|timeshift)\/[^/]+\/[^/]+(?:\/.*)?$/i, [2, 3]],
   [/^\/player_api\/[^/]+\/[^/]+(?:\/.*)?$/i, [2, 3]],
   [/^\/(?:auth|play|hls)\/[^/]+(?:\/.*)?$/i, [2]],
   // The short live form /USER/PASS/ID(.ext)
@@ -46,6 +46,8 @@ function redactQuery(search: string): string {
     } catch {
       /* keep the raw name */
     }
+    // A query copied out of HTML keeps its `&amp;`: the name is what follows it.
+    name = name.replace(/^(?:amp;)+/i, '');
     if (eq === -1) return part.replace(MAC, REDACTED);
     const value = part.slice(eq + 1);
     if (SECRET_PARAM.test(name.trim())) return `${rawName}=${REDACTED}`;
@@ -57,6 +59,17 @@ function redactQuery(search: string): string {
         /* keep it */
       }
       return `${rawName}=${encodeURIComponent(redactText(decoded))}`;
+    }
+    // A value holding structure (Stalker's `metrics` JSON, a nested query): its credentials go too.
+    let decoded = value;
+    try {
+      decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+    } catch {
+      /* keep it */
+    }
+    if (/[{=:]/.test(decoded)) {
+      const clean = redactText(decoded);
+      if (clean !== decoded) return `${rawName}=${encodeURIComponent(clean)}`;
     }
     return `${rawName}=${value.replace(MAC, REDACTED)}`;
   });

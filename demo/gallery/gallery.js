@@ -37,6 +37,15 @@ function banner(input, label) {
   return element;
 }
 
+/** A catalog entry: its code as the catalog names it (aliases such as `Expired` included), then its banner. */
+function entry(code) {
+  const figure = document.createElement('figure');
+  const caption = document.createElement('figcaption');
+  caption.append(Object.assign(document.createElement('code'), { textContent: code }));
+  figure.append(caption, banner(code));
+  return figure;
+}
+
 function render() {
   const main = document.getElementById('gallery');
   main.lang = state.lang;
@@ -47,7 +56,7 @@ function render() {
     heading('Real responses'),
     ...samples.map(([label, input]) => banner(input, label)),
     heading(`Catalog (${codes.length} entries)`),
-    ...codes.map((code) => banner(code)),
+    ...codes.map((code) => entry(code)),
   );
   const query = new URLSearchParams({ lang: state.lang, theme: state.theme });
   if (state.compact) query.set('compact', '');

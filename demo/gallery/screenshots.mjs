@@ -22,11 +22,13 @@ const shots = [
   ['gallery-en-dark', '?lang=en&theme=dark'],
   ['gallery-ar', '?lang=ar&theme=light'],
   ['gallery-compact', '?lang=en&theme=light&compact'],
+  // Every catalog entry under its own code, the whole page (banners laid out: content-visibility would skip them).
+  ['gallery-all', '?lang=en&theme=light', true],
 ];
 mkdirSync('docs/screenshots', { recursive: true });
 const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'] });
 try {
-  for (const [name, query] of shots) {
+  for (const [name, query, fullPage = false] of shots) {
     const page = await browser.newPage();
     await page.setViewport({ width: 1100, height: 1400, deviceScaleFactor: 1 });
     await page.goto(base + query, { waitUntil: 'networkidle0' });
@@ -37,7 +39,8 @@ try {
       new URL(base + query).searchParams.get('lang'),
     );
     await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
-    await page.screenshot({ path: `docs/screenshots/${name}.png` });
+    if (fullPage) await page.addStyleTag({ content: 'xtream-error-banner { content-visibility: visible }' });
+    await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage });
     await page.close();
     console.log(`docs/screenshots/${name}.png`);
   }

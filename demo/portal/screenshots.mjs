@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Regenerates docs/screenshots/portal-*.png (and gallery-all.png) from a running `npm start`:
+ * Regenerates docs/screenshots/portal-*.png from a running `npm start` (the gallery's are demo/gallery/screenshots.mjs):
  *
  *   PORT=5173 npm start &
- *   node demo/portal/screenshots.mjs http://127.0.0.1:5173/ [portal|gallery|all]
+ *   node demo/portal/screenshots.mjs http://127.0.0.1:5173/ [portal]
  *
  * Headless Chromium through puppeteer-core (CHROME_PATH, default /usr/bin/chromium). Also fails when the page
  * logs an error, or when a credential shows up in the console, the DOM outside the inputs, or storage.
@@ -144,16 +144,8 @@ async function portal() {
   await page.close();
 }
 
-async function gallery() {
-  const page = await openPage('gallery/', { width: 1280, height: 900 });
-  await sleep(1500);
-  await page.screenshot({ path: `${out}gallery-all.png`, fullPage: true });
-  await page.close();
-}
-
 try {
   if (which === 'portal' || which === 'all') await portal();
-  if (which === 'gallery' || which === 'all') await gallery();
 } finally {
   await browser.close();
 }

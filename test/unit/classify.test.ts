@@ -121,6 +121,11 @@ describe('classify: what panels do instead of a clear error', () => {
     assert.equal(api?.code, 'AUTH_FAILED');
     assert.equal(api?.masked, true);
     assert.equal(api?.flood, 'auth');
+    for (const url of ['http://p.test/get.php?username=u&password=p&type=m3u_plus', 'http://p.test/xmltv.php?username=u&password=p']) {
+      const masked = classify({ status: 404, url, body: NGINX_404 });
+      assert.equal(masked?.code, 'AUTH_FAILED', `${url}: a masked panel's wrong login on its playlist and EPG`);
+      assert.equal(masked?.masked, true);
+    }
     const file = classify({ status: 404, url: 'http://p.test/images/logo.png', body: NGINX_404 });
     assert.equal(file?.code, '404', 'the same page elsewhere is a real 404');
   });

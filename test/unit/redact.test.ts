@@ -22,6 +22,17 @@ const FORMS: Array<[string, (s: Record<string, string>) => string, string]> = [
   ['portal token', (s) => `http://panel.test/portal.php?type=itv&action=create_link&token=${s.T}&cmd=${encodeURIComponent(`http://panel.test/play/${s.T}`)}`, 'http://panel.test/portal.php?type=itv&action=create_link&token=***&cmd=http%3A%2F%2Fpanel.test%2Fplay%2F***'],
   ['userinfo', (s) => `http://${s.U}:${s.P}@panel.test/live/${s.U}/${s.P}/5.m3u8`, 'http://panel.test/live/***/***/5.m3u8'],
   ['relative', (s) => `/live/${s.U}/${s.P}/1.ts`, '/live/***/***/1.ts'],
+  ['live HLS', (s) => `http://panel.test/live/${s.U}/${s.P}/12/index.m3u8`, 'http://panel.test/live/***/***/12/index.m3u8'],
+  ['movie in a folder', (s) => `http://panel.test/movie/${s.U}/${s.P}/dir/7.mkv`, 'http://panel.test/movie/***/***/dir/7.mkv'],
+  ['live, no stream', (s) => `http://panel.test/live/${s.U}/${s.P}/`, 'http://panel.test/live/***/***/'],
+  ['live, no slash', (s) => `http://panel.test/live/${s.U}/${s.P}`, 'http://panel.test/live/***/***'],
+  ['timeshift, no stream', (s) => `http://panel.test/timeshift/${s.U}/${s.P}`, 'http://panel.test/timeshift/***/***'],
+  ['HTML-escaped query', (s) => `http://panel.test/get.php?username=${s.U}&amp;password=${s.P}&amp;type=m3u`, 'http://panel.test/get.php?username=***&amp;password=***&amp;type=m3u'],
+  [
+    'stalker metrics',
+    (s) => `http://panel.test/stalker_portal/server/load.php?type=stb&action=get_profile&metrics=${encodeURIComponent(JSON.stringify({ mac: s.M, sn: s.S, type: 'STB', model: 'MAG250', uid: s.D, random: 'r' }))}`,
+    `http://panel.test/stalker_portal/server/load.php?type=stb&action=get_profile&metrics=${encodeURIComponent('{"mac":"***","sn":"***","type":"STB","model":"MAG250","uid":"***","random":"r"}')}`,
+  ],
 ];
 
 const SAMPLE = { U: 'john.doe', P: 's3cr3t!pw', T: 'tok3nABCDEF', M: '00:1A:79:12:34:56', S: 'SN0123456789', D: 'DEVICEID0042' };
