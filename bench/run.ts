@@ -2,7 +2,7 @@
  * `npm run bench`: sizes, render cost, interception overhead and latency, ratios side by side in one
  * run. Prints a table and writes bench/results/latest.json (and .md). Never asserts.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface BenchRow {
@@ -45,17 +45,37 @@ for (const suite of suites) {
   }
 }
 
+// A run of some suites (`npm run bench -- guardedFetch`) keeps the other suites' last rows, with their dates.
+const now = new Date().toISOString();
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')) as {
+      date?: string;
+      results?: Array<{ suite: string; rows: BenchRow[]; error?: string; date?: string }>;
+    };
+  } catch {
+    return {};
+  }
+})();
+const dated: Array<{ suite: string; rows: BenchRow[]; error?: string; date: string }> = results.map((result) => ({ ...result, date: now }));
+if (only.length) {
+  for (const old of previous.results ?? []) {
+    if (!only.includes(old.suite) && !dated.some((result) => result.suite === old.suite)) dated.push({ ...old, date: old.date ?? previous.date ?? '' });
+  }
+  dated.sort((a, b) => suites.findIndex((suite) => suite.name === a.suite) - suites.findIndex((suite) => suite.name === b.suite));
+}
+
 const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(4));
 const lines = ['| suite | measure | value | ratio | target |', '| --- | --- | --- | --- | --- |'];
-for (const { suite, rows, error } of results) {
+for (const { suite, rows, error } of dated) {
   if (error) lines.push(`| ${suite} | ${error.split('\n')[0]} | | | |`);
   for (const row of rows) lines.push(`| ${suite} | ${row.name} | ${format(row.value)} ${row.unit} | ${row.ratio === undefined ? '' : `${format(row.ratio)}×`} | ${row.target ?? ''} |`);
 }
 const table = lines.join('\n');
 console.log(`\n${table}\n`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ ...meta, results }, null, 2) + '\n');
+const meta = { date: now, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model };
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ ...meta, results: dated }, null, 2) + '\n');
 writeFileSync(new URL('./results/latest.md', import.meta.url), `# Bench results\n\n${JSON.stringify(meta)}\n\n${table}\n`);
 console.log('written to bench/results/latest.json and bench/results/latest.md');
 if (results.some((result) => result.error && result.error !== 'not present')) process.exitCode = 1;
