@@ -366,10 +366,9 @@ function fromStalker(js: unknown, context: Context): Found | null {
   return null;
 }
 
+/** Stalker/Ministra's plain-text refusals, lower-cased, without the final full stop. */
 const STALKER_TEXT: Record<string, string> = {
-  'authorization failed.': 'AUTH_FAILED',
   'authorization failed': 'AUTH_FAILED',
-  'access denied.': 'STALKER_ACCESS_DENIED',
   'access denied': 'STALKER_ACCESS_DENIED',
 };
 
@@ -427,7 +426,7 @@ function fromBody(body: unknown, context: Context, options: ClassifyOptions): Fo
       if (named) return { code: named, serverCode: named };
       if (context.status === undefined || context.status < 400) return { code: 'UNREADABLE', details: trimmed.slice(0, 200) };
     }
-    const stalker = STALKER_TEXT[trimmed.toLowerCase()];
+    const stalker = STALKER_TEXT[trimmed.toLowerCase().replace(/\.$/, '')];
     if (stalker) return { code: stalker, source: 'stalker', serverMessage: trimmed };
     const status = context.status;
     const kind = context.endpoint?.kind;

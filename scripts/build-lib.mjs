@@ -139,13 +139,21 @@ function writeJsxDeclarations(manifest) {
 /** Build-time trims for the script tag (see step 2). */
 function scriptTagDiet() {
   const literal = /(css|html|svg)`((?:[^`\\]|\\.)*)`/g;
+  // Private custom properties (`--_name`, never set from outside the shadow root) get short names.
+  const privateNames = new Map();
+  const shortName = (name) => {
+    if (!privateNames.has(name)) privateNames.set(name, `--_${privateNames.size.toString(36)}`);
+    return privateNames.get(name);
+  };
   const minifyCss = (text) =>
     text
+      .replace(/--_[a-z][a-z0-9-]*/g, shortName)
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\s+/g, ' ')
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/:\s+/g, ':')
       .replace(/;}/g, '}')
+      .replace(/([\s:,(/-])0\.(\d)/g, '$1.$2')
       .trim();
   const minifyHtml = (text) => text.replace(/>\s+</g, '><').replace(/\s{2,}/g, ' ');
   return {

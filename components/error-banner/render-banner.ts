@@ -1,4 +1,4 @@
-import { html, svg, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Diagnosis } from '../../core/types.js';
 import type { Translate } from '../localize-controller.js';
 import { supportCode } from '../report.js';
@@ -36,10 +36,8 @@ const ICON_PATHS: Record<string, string> = {
 };
 const DISMISS_PATH = 'M6 6l12 12M18 6 6 18';
 
-const icon = (path: string, outline?: string) =>
-  svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${
-    outline ? svg`<path d=${outline}></path>` : nothing
-  }<path d=${path}></path></svg>`;
+const icon = (path: string, outline = '') =>
+  html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d=${outline}></path><path d=${path}></path></svg>`;
 const severityIcon = (severity: string) =>
   icon(ICON_PATHS[severity] ?? ICON_PATHS.error!, severity === 'warning' ? 'M10.3 3.9 2.4 17.6A2 2 0 0 0 4.1 20.6h15.8a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0Z' : 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Z');
 
