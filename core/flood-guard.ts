@@ -203,6 +203,7 @@ function later(a: number | undefined, b: number): number {
 }
 
 let slotCounter = 0;
+const KEY_CACHE_SIZE = 256;
 
 export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
   const thresholds: FloodThresholds = Object.freeze({ ...defaultFloodThresholds, ...options.thresholds });
@@ -213,15 +214,22 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
   const store = options.store ?? createMemoryStore();
   const groups = options.groups ?? {};
   const listeners = new Map<string, Set<(status: FloodStatus) => void>>();
+  /** The keys of the URLs asked about lately: a portal asks the same few URLs over and over. */
+  const keys = new Map<string, string>();
   /** The failure counts at which automatic requests pause. */
   const firstPause = thresholds.block - margin;
+  /** Makes this guard's slot ids unique among the tabs sharing a store (not the jitter source: ids are not policy). */
+  const instance = Math.random().toString(36).slice(2, 8);
   const secondPause = thresholds.extended - margin;
 
   /** Drops what time has lifted: lapsed slots, ended waits, and the count after a quiet hour. */
   function normalize(state: FloodState, at: number): FloodState {
     let next = state;
-    const live = state.slots.filter((slot) => slot.at + FLOOD_SLOT_TTL_MS > at);
-    if (live.length !== state.slots.length) next = { ...next, slots: live };
+    for (const slot of state.slots) {
+      if (slot.at + FLOOD_SLOT_TTL_MS > at) continue;
+      next = { ...next, slots: state.slots.filter((candidate) => candidate.at + FLOOD_SLOT_TTL_MS > at) };
+      break;
+    }
     if (next.blockedUntil !== undefined && next.blockedUntil <= at) next = { ...next, blockedUntil: undefined };
     if (next.retryAfterUntil !== undefined && next.retryAfterUntil <= at) next = { ...next, retryAfterUntil: undefined };
     if (next.backoffUntil !== undefined && next.backoffUntil <= at) next = { ...next, backoffUntil: undefined };
@@ -241,61 +249,89 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     return 0;
   }
 
+  function consequenceAt(failures: number): FloodStatus['consequence'] {
+    return failures >= thresholds.block
+      ? { failures: Math.max(failures + 1, thresholds.extended), blockMs: thresholds.extendedMs }
+      : { failures: thresholds.block, blockMs: thresholds.blockMs };
+  }
+
+  /** A status, built as one literal (one shape for every status: it is made on every request). */
+  function statusOf(
+    key: string,
+    state: FloodState,
+    attemptsLeft: number,
+    allowed: boolean,
+    level: FloodLevel,
+    reason: FloodReason | undefined,
+    retryAt: number | undefined,
+  ): FloodStatus {
+    return {
+      key,
+      allowed,
+      level,
+      failures: state.failures,
+      attemptsLeft,
+      retryAt,
+      reason,
+      ticket: state.tickets > 0,
+      inFlight: state.slots.length,
+      consequence: attemptsLeft === 0 ? consequenceAt(state.failures) : undefined,
+      diagnosis: state.diagnosis,
+    };
+  }
+
   /** The status of a normalized state. */
   function evaluate(key: string, state: FloodState, at: number, request?: FloodRequest): FloodStatus {
     const { failures } = state;
     const attemptsLeft = attemptsLeftAt(failures);
-    const inFlight = state.slots.length;
     const ticket = state.tickets > 0;
-    const base = {
-      key,
-      failures,
-      attemptsLeft,
-      ticket,
-      inFlight,
-      diagnosis: state.diagnosis,
-      consequence:
-        attemptsLeft === 0
-          ? failures >= thresholds.block
-            ? { failures: Math.max(failures + 1, thresholds.extended), blockMs: thresholds.extendedMs }
-            : { failures: thresholds.block, blockMs: thresholds.blockMs }
-          : undefined,
-    };
     const countLevel: FloodLevel = failures >= thresholds.warn ? 'warning' : 'ok';
-    if (isExemptRequest(request)) return { ...base, allowed: true, level: countLevel };
+    if (isExemptRequest(request)) return statusOf(key, state, attemptsLeft, true, countLevel, undefined, undefined);
 
     // Held back by what a person can go past with a ticket…
-    let personal: { reason: FloodReason; retryAt?: number } | undefined;
-    if (state.hardStop) personal = { reason: 'hard-stop' };
+    let personalReason: FloodReason | undefined;
+    let personalRetryAt: number | undefined;
+    if (state.hardStop) personalReason = 'hard-stop';
     else if (attemptsLeft === 0) {
-      const quietEnd = state.lastFailureAt === undefined ? undefined : state.lastFailureAt + thresholds.quietMs + SAFETY_MS;
-      personal = { reason: 'threshold', retryAt: quietEnd };
+      personalReason = 'threshold';
+      personalRetryAt = state.lastFailureAt === undefined ? undefined : state.lastFailureAt + thresholds.quietMs + SAFETY_MS;
     }
     // …and by time, which nobody can.
-    let timed: { reason: FloodReason; retryAt: number; level: FloodLevel } | undefined;
-    if (state.blockedUntil !== undefined) timed = { reason: 'panel-block', retryAt: state.blockedUntil, level: 'blocked' };
-    else if (state.retryAfterUntil !== undefined) timed = { reason: 'retry-after', retryAt: state.retryAfterUntil, level: 'blocked' };
-    else if (state.backoffUntil !== undefined) timed = { reason: 'backoff', retryAt: state.backoffUntil, level: countLevel };
+    let timedReason: FloodReason | undefined;
+    let timedRetryAt = 0;
+    let timedLevel: FloodLevel = countLevel;
+    if (state.blockedUntil !== undefined) {
+      timedReason = 'panel-block';
+      timedRetryAt = state.blockedUntil;
+      timedLevel = 'blocked';
+    } else if (state.retryAfterUntil !== undefined) {
+      timedReason = 'retry-after';
+      timedRetryAt = state.retryAfterUntil;
+      timedLevel = 'blocked';
+    } else if (state.backoffUntil !== undefined) {
+      timedReason = 'backoff';
+      timedRetryAt = state.backoffUntil;
+    }
 
-    const level: FloodLevel = personal ? 'blocked' : (timed?.level ?? countLevel);
-    if (personal?.reason === 'hard-stop' && !ticket) {
-      return { ...base, allowed: false, level, reason: 'hard-stop' };
+    const level: FloodLevel = personalReason ? 'blocked' : timedLevel;
+    if (personalReason === 'hard-stop' && !ticket) return statusOf(key, state, attemptsLeft, false, level, 'hard-stop', undefined);
+    if (timedReason) {
+      const retryAt = personalRetryAt !== undefined && !ticket ? Math.max(personalRetryAt, timedRetryAt) : timedRetryAt;
+      const reason = timedLevel === 'blocked' ? timedReason : personalReason && !ticket ? personalReason : timedReason;
+      return statusOf(key, state, attemptsLeft, false, level, reason, retryAt);
     }
-    if (timed) {
-      const retryAt = personal?.retryAt !== undefined && !ticket ? Math.max(personal.retryAt, timed.retryAt) : timed.retryAt;
-      return { ...base, allowed: false, level, reason: timed.level === 'blocked' ? timed.reason : (personal && !ticket ? personal.reason : timed.reason), retryAt };
-    }
-    if (personal) {
+    if (personalReason) {
       return ticket
-        ? { ...base, allowed: true, level, reason: personal.reason }
-        : { ...base, allowed: false, level, reason: personal.reason, retryAt: personal.retryAt };
+        ? statusOf(key, state, attemptsLeft, true, level, personalReason, undefined)
+        : statusOf(key, state, attemptsLeft, false, level, personalReason, personalRetryAt);
     }
-    if (!ticket && inFlight >= attemptsLeft) {
+    if (!ticket && state.slots.length >= attemptsLeft) {
       // Every failure still allowed may already be on its way: wait for one to settle.
-      const oldest = Math.min(...state.slots.map((slot) => slot.at));
-      return { ...base, allowed: false, level, reason: 'backoff', retryAt: oldest + FLOOD_SLOT_TTL_MS };
+      let oldest = Infinity;
+      for (const slot of state.slots) oldest = Math.min(oldest, slot.at);
+      return statusOf(key, state, attemptsLeft, false, level, 'backoff', oldest + FLOOD_SLOT_TTL_MS);
     }
-    return { ...base, allowed: true, level };
+    return statusOf(key, state, attemptsLeft, true, level, undefined, undefined);
   }
 
   function backoffWait(streak: number): number {
@@ -306,6 +342,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
 
   function settle(state: FloodState, slot: string | undefined): FloodState {
     if (state.slots.length === 0) return state;
+    if (state.slots.length === 1 && (slot === undefined || state.slots[0]!.id === slot)) return { ...state, slots: EMPTY_FLOOD_STATE.slots };
     const index = slot === undefined ? 0 : state.slots.findIndex((candidate) => candidate.id === slot);
     if (index === -1) return state;
     const slots = state.slots.slice();
@@ -374,21 +411,25 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     return evaluate(key, state, at, request);
   }
 
-  /** Runs one atomic change, notifies when the state changed, and answers the status it left. */
-  async function change(key: string, apply: (state: FloodState, at: number) => FloodState): Promise<FloodStatus> {
+  /**
+   * Runs one atomic change and notifies when the state changed. Answers the status it left —
+   * computed only when `wanted` or listened to (`begin` answers its own ticket).
+   */
+  async function change(key: string, apply: (state: FloodState, at: number) => FloodState, wanted = true): Promise<FloodStatus | undefined> {
     let changed = false;
     let status: FloodStatus | undefined;
+    const listened = listeners.has(key);
     await store.update(key, (current) => {
       const at = now();
       const normalized = normalize(current ?? EMPTY_FLOOD_STATE, at);
       const next = apply(normalized, at);
-      status = evaluate(key, next, at);
+      if (wanted || listened) status = evaluate(key, next, at);
       if (next === normalized && normalized === (current ?? EMPTY_FLOOD_STATE)) return current;
       changed = true;
       return next;
     });
-    if (changed && listeners.has(key)) notify(key, status!);
-    return status!;
+    if (changed && listeners.has(key)) notify(key, status ?? (await check(key)));
+    return status;
   }
 
   return {
@@ -399,31 +440,39 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     async begin(key, request) {
       if (isExemptRequest(request)) return check(key, request);
       let ticket: FloodTicket | undefined;
-      await change(key, (state, at) => {
-        const status = evaluate(key, state, at, request);
-        if (!status.allowed) {
-          ticket = status;
-          return state;
-        }
-        const slot: FloodSlot = { id: `${at.toString(36)}-${(++slotCounter).toString(36)}-${random().toString(36).slice(2, 8)}`, at };
-        const next: FloodState = { ...state, tickets: 0, slots: [...state.slots, slot] };
-        ticket = { ...evaluate(key, next, at, request), allowed: true, slot: slot.id };
-        return next;
-      });
+      await change(
+        key,
+        (state, at) => {
+          const status = evaluate(key, state, at, request);
+          if (!status.allowed) {
+            ticket = status;
+            return state;
+          }
+          const slot: FloodSlot = { id: `${at.toString(36)}-${(++slotCounter).toString(36)}-${instance}`, at };
+          const next: FloodState = { ...state, tickets: 0, slots: state.slots.length === 0 ? [slot] : [...state.slots, slot] };
+          const granted = evaluate(key, next, at, request) as { -readonly [K in keyof FloodTicket]: FloodTicket[K] };
+          granted.allowed = true;
+          granted.slot = slot.id;
+          ticket = granted;
+          return next;
+        },
+        false,
+      );
       return ticket!;
     },
     async record(key, outcome, slot) {
-      return change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at));
+      return (await change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at)))!;
     },
     async allowOnce(key) {
-      return change(key, (state) => (state.tickets > 0 ? state : { ...state, tickets: 1 }));
+      return (await change(key, (state) => (state.tickets > 0 ? state : { ...state, tickets: 1 })))!;
     },
     async reset(key, resetOptions) {
-      return change(key, (state) => {
+      const status = await change(key, (state) => {
         if (resetOptions?.hardStopOnly) return state.hardStop ? { ...state, hardStop: undefined } : state;
         const next: FloodState = { ...state, hardStop: undefined, backoffUntil: undefined, streak: 0 };
         return attemptsLeftAt(next.failures) === 0 ? { ...next, tickets: 1 } : next;
       });
+      return status!;
     },
     async snapshot() {
       const keys = await store.keys();
@@ -445,15 +494,21 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
       };
     },
     keyFor(url) {
+      const text = String(url);
+      const known = keys.get(text);
+      if (known !== undefined) return known;
       let host: string;
       try {
         // A relative URL is the page's own host (location exists in pages and workers, not in Node).
         const base = (globalThis as { location?: { href?: string } }).location?.href;
-        host = new URL(String(url), base).hostname.toLowerCase();
+        host = new URL(text, base).hostname.toLowerCase();
       } catch {
         host = '';
       }
-      return groups[host] ?? host;
+      const key = Object.prototype.hasOwnProperty.call(groups, host) ? groups[host]! : host;
+      if (keys.size >= KEY_CACHE_SIZE) keys.delete(keys.keys().next().value!);
+      keys.set(text, key);
+      return key;
     },
   };
 }

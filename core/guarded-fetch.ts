@@ -5,7 +5,7 @@
  */
 import { classify } from './classify.js';
 import { describeEndpoint } from './endpoints.js';
-import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome } from './flood-guard.js';
+import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome, type FloodRequest } from './flood-guard.js';
 import type { Diagnosis, Endpoint } from './types.js';
 
 export interface GuardedFetchOptions {
@@ -34,18 +34,35 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
 let sharedGuard: FloodGuard | undefined;
 
+/** What a URL is, and the request the guard is asked about. */
+interface Described {
+  readonly endpoint: Endpoint;
+  readonly request: FloodRequest;
+}
+
 /** What each URL is, remembered: a portal asks the same few API URLs over and over. */
-const endpoints = new Map<string, Endpoint>();
+const endpoints = new Map<string, Described>();
 const ENDPOINT_CACHE_SIZE = 256;
 
-function endpointOf(url: string): Endpoint {
-  let endpoint = endpoints.get(url);
-  if (!endpoint) {
-    endpoint = describeEndpoint(url);
+function describe(url: string): Described {
+  let described = endpoints.get(url);
+  if (!described) {
+    const endpoint = describeEndpoint(url);
+    described = { endpoint, request: Object.freeze({ kind: endpoint.kind }) };
     if (endpoints.size >= ENDPOINT_CACHE_SIZE) endpoints.delete(endpoints.keys().next().value!);
-    endpoints.set(url, endpoint);
+    endpoints.set(url, described);
   }
-  return endpoint;
+  return described;
+}
+
+/**
+ * A 2xx/3xx answer whose body is a JSON list (categories, streams, VOD, series, EPG entries) is
+ * neither a failure nor a proof of authentication: classify finds nothing in a list (it answers
+ * `null` for it below 400) and a list holds no `user_info` or Stalker profile. The most common
+ * API answer, so it skips classify (test/unit/guarded-fetch.test.ts holds classify to this).
+ */
+function isPlainList(status: number, body: unknown): boolean {
+  return status >= 200 && status < 400 && Array.isArray(body);
 }
 
 /** The guard guardedFetch uses when none is given: in memory, one per context. */
@@ -118,10 +135,13 @@ function credentialFingerprint(url: string, headers: Headers): string | undefine
   return parts.length ? hash(parts.join('\n')) : undefined;
 }
 
-/** Reads at most READ_LIMIT_BYTES of a clone, to its end; a longer body is abandoned unread. */
-async function readSmallBody(clone: Response): Promise<string | undefined> {
-  // Content-Length already said it is small (isReadable): the platform's own reader is the fastest.
-  if (clone.headers.get('content-length') !== null) return clone.text().catch(() => undefined);
+/**
+ * Reads at most READ_LIMIT_BYTES of a clone, to its end; a longer body is abandoned unread.
+ * `length` is the original's Content-Length, already checked to be small (isReadable).
+ */
+async function readSmallBody(clone: Response, length: string | null): Promise<string | undefined> {
+  // Content-Length already said it is small: the platform's own reader is the fastest.
+  if (length !== null) return clone.text().catch(() => undefined);
   const reader = clone.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -156,17 +176,18 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 }
 
 /** Whether a response's body may be read for classification: a small JSON/text API answer. */
-function isReadable(response: Response, endpoint: Endpoint, method: string): boolean {
+function isReadable(response: Response, endpoint: Endpoint, method: string, contentType: string, length: string | null): boolean {
   if (endpoint.bulk || method === 'HEAD' || response.body === null || response.bodyUsed) return false;
-  if (!READABLE_TYPE.test(response.headers.get('content-type') ?? '')) return false;
-  const length = response.headers.get('content-length');
+  if (!READABLE_TYPE.test(contentType)) return false;
   return length === null || (Number(length) >= 0 && Number(length) <= READ_LIMIT_BYTES);
 }
 
+const JSON_TYPE = /json/i;
+const JSON_START = /^\s*[[{]/;
+
 function parseBody(text: string | undefined, contentType: string): unknown {
   if (text === undefined) return undefined;
-  const trimmed = text.trimStart();
-  if (/json/i.test(contentType) || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  if (JSON_TYPE.test(contentType) || JSON_START.test(text)) {
     try {
       return JSON.parse(text);
     } catch {
@@ -240,9 +261,8 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
   const guard = options.guard ?? defaultGuard();
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const url = urlOf(input);
-  const endpoint = endpointOf(url);
+  const { endpoint, request } = describe(url);
   const key = options.key ?? guard.keyFor(url);
-  const request = { kind: endpoint.kind };
   const method = methodOf(input, init);
   const repeatable = canRepeat(input, init, method);
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
@@ -295,11 +315,15 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
     let diagnosis: Diagnosis | null = null;
     let outcome: FloodOutcome = 'neutral';
     try {
-      const contentType = response.headers.get('content-type') ?? '';
-      const text = isReadable(response, endpoint, method) ? await readSmallBody(response.clone()) : undefined;
+      const { headers, status } = response;
+      const contentType = headers.get('content-type') ?? '';
+      const length = headers.get('content-length');
+      const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response.clone(), length) : undefined;
       const body = parseBody(text, contentType);
-      diagnosis = classify({ status: response.status, url, headers: response.headers, body }, { now: guard.now });
-      outcome = diagnosis ?? (provesAuthentication(endpoint, response.status, body) ? 'success' : 'neutral');
+      if (!isPlainList(status, body)) {
+        diagnosis = classify({ status, url, headers, body }, { now: guard.now });
+        outcome = diagnosis ?? (provesAuthentication(endpoint, status, body) ? 'success' : 'neutral');
+      }
     } catch {
       outcome = 'neutral';
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFloodGuard, FloodBlockedError } from '../../core/flood-guard.js';
+import { classify } from '../../core/classify.js';
 import { guardedFetch, READ_LIMIT_BYTES } from '../../core/guarded-fetch.js';
 import { fakeClock } from './flood-guard.helpers.js';
 
@@ -161,6 +162,32 @@ describe('guardedFetch', () => {
     t.answer(() => new SpyResponse(['ts'], { status: 206, headers: { 'content-type': 'video/mp2t' } }));
     await t.get(`${PANEL}/live/alice/secret/1001.ts`);
     assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('takes a JSON list answered 2xx/3xx for neither a failure nor a success — what classify says of it', async () => {
+    // guardedFetch skips classify for such a list (the most common API answer): classify must agree.
+    const lists = [[], [{ category_id: '1', category_name: 'News' }], [{ user_info: { auth: 0, status: 'Expired' } }], [{ error: { code: 'INVOICE_FINALISED' } }], ['AUTH_FAILED']];
+    const urls = [LOGIN, `${PANEL}/portal.php?type=stb&action=get_profile`, `${PANEL}/api/v1/invoices`, `${PANEL}/live/alice/secret/1001.m3u8`, '/app/data.json'];
+    for (const status of [200, 204, 206, 301, 304]) {
+      for (const list of lists) {
+        for (const url of urls) {
+          assert.equal(classify({ status, url, headers: { 'content-type': 'application/json' }, body: list }), null, `${status} ${url} ${JSON.stringify(list)}`);
+          assert.equal(classify({ status, url, body: JSON.stringify(list) }), null, `${status} ${url} ${JSON.stringify(list)} (text)`);
+        }
+      }
+    }
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN);
+    t.clock.advance(60_000);
+    t.answer(() => json([{ user_info: { auth: 1 } }]));
+    await t.get(`${PANEL}/player_api.php?username=alice&password=secret&action=get_live_categories`);
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.failures, status.inFlight], [1, 0]);
+    t.clock.advance(60_000);
+    t.answer(() => json([], { status: 401 }));
+    await t.get(`${PANEL}/player_api.php?username=alice&password=secret&action=get_live_categories`);
+    assert.equal((await t.guard.check(KEY)).failures, 2);
   });
 
   it('mirrors an empty-body 403 on a stream as a panel block', async () => {
