@@ -11,6 +11,8 @@
  *
  * `--test` makes a test build (test/e2e only; never shipped, never written to dist/ unless `--out` says so):
  * it pre-grants http://127.0.0.1/* and opens the banner's shadow root so tests can read it.
+ * `--short-durations` (with `--test` only) shortens the guard's quiet period and mirrored blocks to seconds,
+ * so a test can watch an alarm end a pause.
  * `--out <dir>` writes elsewhere; `--browser chrome|firefox` builds one.
  */
 import { build } from 'esbuild';
@@ -27,6 +29,8 @@ const option = (name) => {
   return index === -1 ? undefined : args[index + 1];
 };
 const testBuild = flag('--test');
+/** Test builds only: seconds instead of the panel's minutes and hour. */
+const testThresholds = testBuild && flag('--short-durations') ? { quietMs: 6_000, blockMs: 6_000, extendedMs: 10_000 } : null;
 const outRoot = resolve(root, option('--out') ?? 'dist/extension');
 const browsers = option('--browser') ? [option('--browser')] : ['chrome', 'firefox'];
 
@@ -68,6 +72,7 @@ async function bundle(browser, out) {
     define: {
       __XUX_TEST_BUILD__: JSON.stringify(testBuild),
       __XUX_BROWSER__: JSON.stringify(browser),
+      __XUX_TEST_THRESHOLDS__: JSON.stringify(testThresholds),
     },
   });
 }
@@ -201,5 +206,5 @@ for (const browser of browsers) {
   writeIcons(out);
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifestFor(browser), null, 2)}\n`);
   zip(out, join(outRoot, `${browser}.zip`));
-  console.log(`  ${relative(root, out)}/ and ${relative(root, join(outRoot, `${browser}.zip`))}${testBuild ? ' (test build)' : ''}`);
+  console.log(`  ${relative(root, out)}/ and ${relative(root, join(outRoot, `${browser}.zip`))}${testBuild ? ` (test build${testThresholds ? ', short durations' : ''})` : ''}`);
 }

@@ -1,12 +1,21 @@
 /** The one flood guard of the extension: the core guard over storage.local, pausing 3 short of each block. */
 import browser from 'webextension-polyfill';
 import { createFloodGuard, type FloodStatus } from '../../core/flood-guard.js';
-import { EXTENSION_FLOOD_MARGIN } from '../shared/build-flags.js';
+import { EXTENSION_FLOOD_MARGIN, TEST_BACKOFF, TEST_THRESHOLDS } from '../shared/build-flags.js';
 import type { HostView } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
 import { createStorageFloodStore } from './flood-store.js';
 
-export const guard = createFloodGuard({ margin: EXTENSION_FLOOD_MARGIN, store: createStorageFloodStore(browser.storage.local) });
+/** The guard's store (the background is its only writer); rules.ts reads the raw times to schedule alarms. */
+export const floodStore = createStorageFloodStore(browser.storage.local);
+
+export const guard = createFloodGuard({
+  margin: EXTENSION_FLOOD_MARGIN,
+  store: floodStore,
+  // Only test builds set these (see build-flags.ts); the shipped build keeps the panel's durations.
+  ...(TEST_THRESHOLDS ? { thresholds: TEST_THRESHOLDS } : {}),
+  ...(TEST_BACKOFF ? { backoff: TEST_BACKOFF } : {}),
+});
 
 export function viewOf(status: FloodStatus): HostView {
   return {

@@ -5,9 +5,11 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { LOCALE_FILES as CORE_LOCALE_FILES, SUPPORTED_LANGUAGES } from '../../core/i18n.js';
 import { TEST_BUILD } from '../shared/build-flags.js';
-import type { HelloReply, Overview, Push, Request, TapReply } from '../shared/messages.js';
+import type { FloodStatus } from '../../core/flood-guard.js';
+import type { HelloReply, HostView, Overview, Push, Request, TapReply } from '../shared/messages.js';
 import { FLOOD_PREFIX, migrate } from '../shared/storage.js';
 import { grantedOrigins, syncContentScripts } from './content-scripts.js';
+import { expectGrant, onGranted } from './enable.js';
 import { guard, viewOf } from './guard.js';
 import { chosenLanguage, effectiveLanguage } from './language.js';
 import { OBSERVED_FILTER, onErrorOccurred, onHeadersReceived, onTapReport } from './observe.js';
@@ -35,7 +37,14 @@ if (TEST_BUILD) {
   browser.runtime.onInstalled.addListener(quietly(() => browser.tabs.create({ url: browser.runtime.getURL('options/options.html?e2e'), active: false })));
 }
 browser.runtime.onStartup.addListener(quietly(start));
-browser.permissions.onAdded.addListener(quietly(syncContentScripts));
+// A worker woken by any event rebuilds rules, alarms and the ticket listener from storage once.
+void ready.then(() => reconcile()).catch(() => undefined);
+browser.permissions.onAdded.addListener(
+  quietly(async () => {
+    await syncContentScripts();
+    await onGranted();
+  }),
+);
 browser.permissions.onRemoved.addListener(quietly(syncContentScripts));
 browser.alarms.onAlarm.addListener(quietly(async (alarm) => (isUnblockAlarm(alarm.name) ? reconcile() : undefined)));
 browser.tabs.onRemoved.addListener(quietly(forgetTab));
@@ -46,18 +55,34 @@ browser.tabs.onRemoved.addListener(quietly(forgetTab));
 browser.webRequest.onHeadersReceived.addListener(quietly(onHeadersReceived), OBSERVED_FILTER, ['responseHeaders']);
 browser.webRequest.onErrorOccurred.addListener(quietly(onErrorOccurred), OBSERVED_FILTER);
 
+/** Sends each tab that talks to a changed host its hosts' views; resolves once every tab has them. */
+async function pushViews(views: ReadonlyMap<string, HostView>, changed: ReadonlySet<string>): Promise<void> {
+  const sends: Array<Promise<unknown>> = [];
+  for (const [tabId, info] of await allTabs()) {
+    if (!info.hosts.some((host) => changed.has(host))) continue;
+    const hosts = info.hosts.map((host) => views.get(host)).filter((view) => view !== undefined);
+    const message: Push = { type: 'hosts', hosts };
+    sends.push(browser.tabs.sendMessage(tabId, message).catch(() => undefined));
+  }
+  await Promise.all(sends);
+}
+
 /** Hosts whose view changed are pushed to the tabs that talk to them (banners' countdowns, the tap's gate). */
 onViewsChanged((views, changed) => {
-  if (!changed.size) return;
-  void (async () => {
-    for (const [tabId, info] of await allTabs()) {
-      if (!info.hosts.some((host) => changed.has(host))) continue;
-      const hosts = info.hosts.map((host) => views.get(host)).filter((view) => view !== undefined);
-      const message: Push = { type: 'hosts', hosts };
-      await browser.tabs.sendMessage(tabId, message).catch(() => undefined);
-    }
-  })();
+  if (changed.size) void pushViews(views, changed);
 });
+
+/**
+ * A person's ticket ("try anyway", or a reset at a pause): the pages' taps learn it *before* the session rule
+ * is lifted, so a player's parallel retries queue behind the one request the ticket is for instead of all
+ * going through in the moment the rule is down.
+ */
+async function grantTicket(host: string, grant: () => Promise<FloodStatus>): Promise<HostView> {
+  const view = viewOf(await grant());
+  await pushViews(new Map([[host, view]]), new Set([host]));
+  await reconcile();
+  return viewOf(await guard.check(host));
+}
 
 const LOCALE_FILES = new Set<string>([...CORE_LOCALE_FILES, 'extension']);
 
@@ -84,14 +109,12 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
       return response.ok ? ((await response.json()) as unknown) : undefined;
     }
     case 'try-anyway': {
-      await guard.allowOnce(String(message.host));
-      await reconcile();
-      return viewOf(await guard.check(String(message.host)));
+      const host = String(message.host);
+      return grantTicket(host, () => guard.allowOnce(host));
     }
     case 'reset-site': {
-      await guard.reset(String(message.host));
-      await reconcile();
-      return viewOf(await guard.check(String(message.host)));
+      const host = String(message.host);
+      return grantTicket(host, () => guard.reset(host));
     }
     case 'overview': {
       const snapshot = await guard.snapshot();
@@ -113,6 +136,11 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
       for (const [id] of await allTabs()) await browser.tabs.sendMessage(id, push).catch(() => undefined);
       return push.language;
     }
+    case 'enable-site':
+      // Only from our own pages (the popup), never from a content script.
+      if (tabId !== undefined) return undefined;
+      await expectGrant(message.tabId, message.origins);
+      return true;
     case 'clear-recent':
       await clearRecent();
       return true;

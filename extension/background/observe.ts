@@ -85,6 +85,7 @@ function headersOf(details: WebRequest.OnHeadersReceivedDetailsType): Record<str
 let ticketHosts: ReadonlySet<string> | undefined;
 onViewsChanged((views) => {
   ticketHosts = new Set([...views.values()].filter((view) => view.ticket).map((view) => view.host));
+  watchTickets(ticketHosts);
 });
 async function hasTicket(host: string): Promise<boolean> {
   if (!ticketHosts) await reconcile(); // a woken worker learns them once
@@ -98,6 +99,31 @@ async function takeTicket(host: string, endpoint: Endpoint): Promise<void> {
   if (!status.ticket) return;
   await guard.begin(host, { kind: endpoint.kind });
   await reconcile();
+}
+
+/**
+ * The request that takes a ticket is caught when it starts (onBeforeRequest), not when its answer comes, so
+ * the rule is back before a second request can follow it. This listener exists only while a ticket waits,
+ * and only for the hosts holding one: every listener costs each request it matches a hop to the background.
+ * (onHeadersReceived still takes a ticket this one missed — a worker woken by the answer itself.)
+ */
+let ticketFilterKey = '';
+function onTicketRequest(details: WebRequest.OnBeforeRequestDetailsType): void {
+  if (details.tabId < 0) return;
+  const host = hostOf(details.url);
+  const endpoint = describeEndpoint(details.url);
+  if (!host || !isPanelEndpoint(endpoint)) return;
+  takeTicket(host, endpoint).catch(() => undefined);
+}
+function watchTickets(hosts: ReadonlySet<string>): void {
+  const key = [...hosts].sort().join(' ');
+  if (key === ticketFilterKey) return;
+  ticketFilterKey = key;
+  const event = browser.webRequest.onBeforeRequest;
+  if (event.hasListener(onTicketRequest)) event.removeListener(onTicketRequest);
+  if (!hosts.size) return;
+  const urls = [...hosts].flatMap((host) => [`http://${host}/*`, `https://${host}/*`]);
+  event.addListener(onTicketRequest, { urls, types: OBSERVED_TYPES });
 }
 
 export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<void> {

@@ -7,7 +7,9 @@
 import browser from 'webextension-polyfill';
 import { panelRegexFilters } from '../shared/hosts.js';
 import type { HostView } from '../shared/messages.js';
-import { guard, isHeld, viewOf } from './guard.js';
+import type { FloodStatus } from '../../core/flood-guard.js';
+import type { FloodState } from '../../core/stores/types.js';
+import { floodStore, guard, isHeld, viewOf } from './guard.js';
 import { allTabs } from './tabs.js';
 
 const ALARM_PREFIX = 'xtream-error-ux:unblock:';
@@ -47,7 +49,11 @@ export function reconcile(): Promise<void> {
     });
 
     const alarms = await browser.alarms.getAll();
-    const wanted = new Map(held.filter((status) => status.retryAt !== undefined).map((status) => [ALARM_PREFIX + status.key, status.retryAt!]));
+    const wanted = new Map<string, number>();
+    for (const status of held) {
+      const when = nextChange(status, await floodStore.get(status.key));
+      if (when !== undefined) wanted.set(ALARM_PREFIX + status.key, when);
+    }
     for (const alarm of alarms) {
       if (alarm.name.startsWith(ALARM_PREFIX) && wanted.get(alarm.name) !== alarm.scheduledTime) await browser.alarms.clear(alarm.name);
     }
@@ -70,6 +76,20 @@ export function reconcile(): Promise<void> {
   });
   queue = run.catch((error: unknown) => console.warn('xtream-error-ux: reconcile failed', error instanceof Error ? error.message : 'error'));
   return run;
+}
+
+/**
+ * When a held host's state may next change by itself: the earliest of its timed waits still ahead — not
+ * only `retryAt` (their latest). A "try anyway" ticket at a pause waits for the short backoff, so the rule
+ * must be rebuilt when that ends, not when the quiet hour does.
+ */
+function nextChange(status: FloodStatus, state: FloodState | undefined): number | undefined {
+  const now = Date.now();
+  const times = [status.retryAt, state?.backoffUntil, state?.retryAfterUntil, state?.blockedUntil].filter(
+    (time): time is number => time !== undefined && time > now,
+  );
+  // Whole milliseconds: browsers keep alarm times as integers, and an unchanged alarm is left alone.
+  return times.length ? Math.ceil(Math.min(...times)) : undefined;
 }
 
 export function isUnblockAlarm(name: string): boolean {

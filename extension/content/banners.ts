@@ -230,6 +230,13 @@ function scheduleRender(): void {
 
 let ticker: ReturnType<typeof setInterval> | undefined;
 
+/** A host's view the background answered with: the banner and the tap's gate follow it. */
+function adopt(view: HostView | undefined): void {
+  if (!view) return;
+  views.merge([view]);
+  toPage({ hosts: gatesOf([view]) });
+}
+
 function renderNow(): void {
   if (!i18n || (!shown.size && !container)) return;
   const t = i18n.t as unknown as (key: string, options?: Record<string, unknown>) => string;
@@ -263,10 +270,10 @@ function renderNow(): void {
                   scheduleRender();
                 },
                 onRetry: (anyway) => {
-                  if (anyway) void send<HostView>({ type: 'try-anyway', host: item.entry.host }).then((next) => views.merge([next]));
+                  if (anyway) void send<HostView>({ type: 'try-anyway', host: item.entry.host }).then(adopt);
                   else location.reload();
                 },
-                onReset: () => void send<HostView>({ type: 'reset-site', host: item.entry.host }).then((next) => views.merge([next])),
+                onReset: () => void send<HostView>({ type: 'reset-site', host: item.entry.host }).then(adopt),
                 onCopy: () => {
                   const text = detailsReport(item.entry.diagnosis, t, { now: item.entry.at, lang: language, userAgent: navigator.userAgent });
                   void navigator.clipboard.writeText(text).then(() => {

@@ -93,8 +93,10 @@ interface Tracked {
     const inFlightNow = inFlight.get(request.host) ?? 0;
     const gate = gates.get(request.host);
     if (!gate) return request.api && inFlightNow >= DEFAULT_IN_FLIGHT;
-    // Paused or blocked: the session rule decides (a "try anyway" ticket lets one through).
-    if (!gate.allowed || gate.attemptsLeft <= 0) return false;
+    // Paused or blocked: the session rule decides.
+    if (!gate.allowed) return false;
+    // A "try anyway" ticket (allowed, no attempts left) is for one request: the rest wait until it is settled.
+    if (gate.attemptsLeft <= 0) return inFlightNow >= 1;
     if (!request.api && gate.failures === 0) return false;
     return inFlightNow >= gate.attemptsLeft;
   }
@@ -284,12 +286,13 @@ interface Tracked {
       const pending = originalFetch.call(this as typeof globalThis, input, init);
       return pending.then(
         (response) => {
-          leave();
           try {
+            // Held (when it must be checked) before it stops counting as in flight: no request slips between.
             observeResponse(tracked, response);
           } catch {
             /* fail open */
           }
+          leave();
           return response;
         },
         (error: unknown) => {
@@ -370,8 +373,8 @@ interface Tracked {
       try {
         if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && id === undefined) {
           const status = xhr.status;
-          leave();
           if (status >= 400 || (request.api && status >= 200 && status < 300)) id = hold(request);
+          leave();
         } else if (xhr.readyState === XMLHttpRequest.DONE && id !== undefined) {
           const held = id;
           id = -1;

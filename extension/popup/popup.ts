@@ -59,13 +59,12 @@ async function main(): Promise<void> {
   };
   const reset = (host: string) => void send<HostView>({ type: 'reset-site', host }).then(refresh);
   const enable = () => {
-    // Called straight from the click: permissions.request needs the user's gesture.
+    // Called straight from the click: permissions.request needs the user's gesture. Chrome closes the popup
+    // when its prompt opens, so the background (told first) registers the scripts and reloads the tab.
     const origins = [site!, ...panelOrigins.filter((origin) => origin !== site)];
+    if (tab?.id !== undefined) void send({ type: 'enable-site', tabId: tab.id, origins }).catch(() => undefined);
     browser.permissions.request({ origins }).then(
-      async (granted) => {
-        if (granted && tab?.id !== undefined) await browser.tabs.reload(tab.id);
-        await refresh();
-      },
+      () => refresh(),
       () => undefined,
     );
   };

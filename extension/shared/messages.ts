@@ -77,6 +77,7 @@ export type Request =
   | { readonly type: 'overview'; readonly tabId?: number }
   | { readonly type: 'set-language'; readonly language: string | null }
   | { readonly type: 'clear-recent' }
+  | { readonly type: 'enable-site'; readonly tabId: number; readonly origins: readonly string[] }
   // test builds only (ignored by the shipped build):
   | { readonly type: 'test:forget-all' };
 

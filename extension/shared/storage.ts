@@ -11,7 +11,8 @@
  * Nothing here holds a username, password, token, MAC, serial or device id: URLs are redacted and server
  * text is passed through `redactText` before it is stored (see sanitize.ts).
  * `storage.session` (cleared with the browser) holds `tabs`: tab id → { site, hosts } for badges and for
- * deciding which hosts a page's tap may report on, and `lifted`: hosts whose rule "try anyway" lifted.
+ * deciding which hosts a page's tap may report on, and `pendingEnable`: { tabId, origins, at } while a popup's
+ * "Enable on this site" waits for its grant.
  */
 import type { RecentEntry } from './messages.js';
 

@@ -18,12 +18,16 @@ const FIREFOX_UUID = '6d3a8f52-6b0e-4a5c-9a57-3c7be2f0e1a4';
 const GECKO_ID = 'xtream-error-ux@xtream-error-ux.github.io';
 
 const builds = new Map<string, string>();
-/** Builds once per process: `test` (pre-granted 127.0.0.1, open shadow root) or `shipped` (what dist/ holds). */
-export function buildExtension(kind: 'test' | 'shipped'): string {
+const BUILD_FLAGS = { test: ['--test'], 'test-short': ['--test', '--short-durations'], shipped: [] } as const;
+/**
+ * Builds once per process: `test` (pre-granted 127.0.0.1, open shadow root), `test-short` (the same with the
+ * guard's quiet period and mirrored blocks shortened to seconds) or `shipped` (what dist/ holds).
+ */
+export function buildExtension(kind: keyof typeof BUILD_FLAGS): string {
   const cached = builds.get(kind);
   if (cached) return cached;
   const out = mkdtempSync(join(tmpdir(), `xux-ext-${kind}-`));
-  execFileSync(process.execPath, ['scripts/build-extension.mjs', '--out', out, ...(kind === 'test' ? ['--test'] : [])], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, ['scripts/build-extension.mjs', '--out', out, ...BUILD_FLAGS[kind]], { cwd: root, stdio: 'pipe' });
   builds.set(kind, out);
   process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   return out;
@@ -39,8 +43,40 @@ export interface Harness {
   inExtension<T>(fn: string): Promise<T>;
   /** Sends a runtime message from an extension page. */
   message<T>(message: unknown): Promise<T>;
+  /**
+   * Opens the extension's real popup for `page`, the way a person does: Chromium's `Extensions.triggerAction`
+   * (the toolbar click, activeTab included); in Firefox a synthesized click on the toolbar button.
+   */
+  openPopup(page: Page): Promise<Popup>;
   close(): Promise<void>;
 }
+
+/** The toolbar popup, opened for a page. */
+export interface Popup {
+  text(): Promise<string>;
+  /** A real (trusted) click on the first element matching `selector`: a user gesture. */
+  click(selector: string): Promise<void>;
+}
+
+interface BidiConnection {
+  send(method: string, params: unknown): Promise<unknown>;
+}
+
+/** Firefox only (needs --remote-allow-system-access): evaluates `expression` in the browser window's chrome scope. */
+async function chromeEval(browser: Browser, expression: string): Promise<unknown> {
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  const unwrap = (answer: unknown) => ((answer as { result?: unknown }).result ?? answer) as Record<string, unknown>;
+  const tree = unwrap(await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 })) as { contexts: Array<{ context: string; url: string }> };
+  const window = tree.contexts.find((context) => context.url === 'chrome://browser/content/browser.xhtml') ?? tree.contexts[0]!;
+  const answer = unwrap(await connection.send('script.evaluate', { expression, target: { context: window.context }, awaitPromise: true, resultOwnership: 'none' }));
+  if (answer.type === 'exception') throw new Error(`chrome scope: ${JSON.stringify(answer.exceptionDetails).slice(0, 300)}`);
+  return (answer.result as { value?: unknown } | undefined)?.value;
+}
+
+/** EventUtils (shipped with Firefox's remote agent) in the browser window, for trusted synthesized input. */
+const CHROME_EVENT_UTILS = `const EU = { window, parent: window, _EU_Ci: Ci, _EU_Cc: Cc };
+  Services.scriptloader.loadSubScript('chrome://remote/content/external/EventUtils.js', EU);`;
+const popupBrowser = `[...document.querySelectorAll('browser')].find((b) => (b.currentURI?.spec ?? '').includes('/popup/popup.html'))`;
 
 const CHROME_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'];
 
@@ -61,6 +97,8 @@ export async function launch(name: BrowserName, extensionDir: string, options: {
           executablePath: '/usr/bin/firefox-esr',
           headless: true,
           enableExtensions: true,
+          // Lets the harness reach the browser's own window (toolbar button, extension popup): see openPopup.
+          args: ['--remote-allow-system-access'],
           extraPrefsFirefox: {
             'intl.accept_languages': lang,
             'intl.locale.requested': lang,
@@ -101,6 +139,53 @@ export async function launch(name: BrowserName, extensionDir: string, options: {
     },
     message<T>(message: unknown) {
       return harness.inExtension<T>(`return api.runtime.sendMessage(${JSON.stringify(message)});`);
+    },
+    async openPopup(target: Page): Promise<Popup> {
+      if (name === 'chrome') {
+        const extension = (await browser.extensions()).get(extensionId);
+        if (!extension) throw new Error('extension not found');
+        await target.bringToFront();
+        await target.triggerExtensionAction(extension);
+        const popupTarget = await browser.waitForTarget((candidate) => candidate.url().startsWith(`${base}popup/popup.html`), { timeout: 10_000 });
+        const popup = (await popupTarget.asPage())!;
+        return {
+          text: () => popup.evaluate(() => document.body.innerText),
+          click: (selector) => popup.click(selector),
+        };
+      }
+      // Firefox: select the page's tab, pin the action to the toolbar and click it (EventUtils: trusted input).
+      const href = target.url();
+      await chromeEval(
+        browser,
+        `(() => {
+          const tab = gBrowser.tabs.find((candidate) => candidate.linkedBrowser.currentURI.spec === ${JSON.stringify(href)});
+          if (!tab) throw new Error('no tab for the page');
+          gBrowser.selectedTab = tab;
+          // Firefox's widget id: the add-on id, lower case, [^a-z0-9_-] → '_', plus '-browser-action'.
+          const widgetId = ${JSON.stringify(`${GECKO_ID.toLowerCase().replace(/[^a-z0-9_-]/g, '_')}-browser-action`)};
+          CustomizableUI.addWidgetToArea(widgetId, CustomizableUI.AREA_NAVBAR);
+          const node = CustomizableUI.getWidget(widgetId).forWindow(window).node;
+          ${CHROME_EVENT_UTILS}
+          EU.synthesizeMouseAtCenter(node.querySelector('.unified-extensions-item-action-button') ?? node, {}, window);
+          return true;
+        })()`,
+      );
+      const popupView = (expression: string) =>
+        harness.inExtension<unknown>(`const [view] = api.extension.getViews({ type: 'popup' }); if (!view || view.document.readyState !== 'complete') return null; return ${expression};`);
+      await waitFor(async () => (await popupView('view.document.body.innerText.length > 0').catch(() => null)) === true, 10_000, 100);
+      return {
+        text: async () => String(await popupView('view.document.body.innerText')),
+        async click(selector) {
+          await waitFor(async () => (await popupView(`!!view.document.querySelector(${JSON.stringify(selector)})`)) === true, 10_000, 100);
+          const rect = JSON.parse(String(await popupView(`JSON.stringify(view.document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect())`))) as DOMRect;
+          await chromeEval(
+            browser,
+            `(() => { ${CHROME_EVENT_UTILS}
+              EU.synthesizeMouse(${popupBrowser}, ${rect.x + rect.width / 2}, ${rect.y + rect.height / 2}, {}, window);
+              return true; })()`,
+          );
+        },
+      };
     },
     async close() {
       await browser.close().catch(() => undefined);
