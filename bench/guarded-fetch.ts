@@ -2,7 +2,7 @@
  * guardedFetch versus fetch, side by side in one run:
  *
  * - 2,000 small API requests to the local panel (its own process, flood protection off), each side
- *   warmed up first, then interleaved rounds with the order alternating (A B, B A, A B, …) so that
+ *   warmed up first, then interleaved rounds with the order rotating and reversing (A B, B A, …) so that
  *   drift hits both alike; both go through the same global fetch dispatcher, so both reuse the
  *   same kept-alive connection. Reported: the median round of each, the median of the per-round
  *   ratios, and the absolute overhead per request in µs.
@@ -12,10 +12,17 @@
  *   of the JS heap while reading (the body must never be read, teed or buffered). The bytes come
  *   from a tiny server in its own process that writes one pre-made buffer over and over: the
  *   panel makes its bytes one by one (~300 MB/s), which would hide the client's cost.
+ * - The small requests again in Chromium, where portals run (a page on the panel's origin, core
+ *   bundled by esbuild): Node's fetch is fast over localhost but its clone (a web-streams tee) is
+ *   slow; a browser's is the other way round.
  */
 import { createFloodGuard } from '../core/flood-guard.js';
 import { guardedFetch } from '../core/guarded-fetch.js';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -27,8 +34,11 @@ const WARMUP_REQUESTS = 1_000;
 const STUB_REQUESTS = 20_000;
 const STUB_ROUNDS = 10;
 const STREAM_BYTES = 256 * 1024 * 1024;
-const STREAM_ROUNDS = 9;
+const STREAM_ROUNDS = 10;
 const MB = 1024 * 1024;
+const BROWSER_REQUESTS = 1_200;
+const BROWSER_ROUNDS = 24;
+const CHROMIUM = '/usr/lib/chromium/chromium';
 
 type Fetcher = (url: string) => Promise<Response>;
 
@@ -50,31 +60,48 @@ const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** `count` requests one after the other, each body read as a caller would; ms in all. */
-async function requests(fetcher: Fetcher, url: string, count: number): Promise<number> {
+interface RequestsRun {
+  /** Wall-clock ms per request. */
+  ms: number;
+  /** This process's CPU ms (user + system) per request: what the client itself spent. */
+  cpuMs: number;
+}
+
+/** `count` requests one after the other, each body read as a caller would. */
+async function requests(fetcher: Fetcher, url: string, count: number): Promise<RequestsRun> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (let index = 0; index < count; index++) {
     const response = await fetcher(url);
     await response.text();
   }
-  return performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms: (performance.now() - start) / count, cpuMs: (used.user + used.system) / 1000 / count };
 }
 
-/** Runs A and B `rounds` times each, interleaved, alternating which goes first. */
-async function interleaved<T>(rounds: number, a: () => Promise<T>, b: () => Promise<T>): Promise<{ a: T[]; b: T[] }> {
-  const results = { a: [] as T[], b: [] as T[] };
+/**
+ * Runs each variant `rounds` times, interleaved: every round runs all of them, the order rotating
+ * and reversing from round to round (A B C, C B A, B C A, A C B, …) so that drift hits all alike.
+ */
+async function interleaved<K extends string, T>(rounds: number, variants: Record<K, () => Promise<T>>): Promise<Record<K, T[]>> {
+  const names = Object.keys(variants) as K[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
   for (let round = 0; round < rounds; round++) {
-    gc();
-    if (round % 2 === 0) {
-      results.a.push(await a());
-      results.b.push(await b());
-    } else {
-      results.b.push(await b());
-      results.a.push(await a());
+    const shift = Math.floor(round / 2) % names.length;
+    const order = [...names.slice(shift), ...names.slice(0, shift)];
+    if (round % 2) order.reverse();
+    for (const name of order) {
+      gc();
+      results[name].push(await variants[name]());
     }
   }
   return results;
 }
+
+/** Median over rounds of the per-round difference (or ratio) between two variants. */
+const paired = (a: readonly number[], b: readonly number[], op: (x: number, y: number) => number): number => median(a.map((x, round) => op(x, b[round]!)));
+const minus = (x: number, y: number): number => x - y;
+const over = (x: number, y: number): number => x / y;
 
 interface StreamRun {
   ms: number;
@@ -174,32 +201,58 @@ async function startMediaServer(): Promise<{ url: string; child: ChildProcess }>
 
 async function benchSmallRequests(panelUrl: string): Promise<BenchRow[]> {
   const guard = createFloodGuard();
-  const plain: Fetcher = (url) => fetch(url);
-  const guarded: Fetcher = (url) => guardedFetch(url, undefined, { guard });
   const api = `${panelUrl}/player_api.php?username=demo&password=test123&action=get_live_categories`;
-
-  // Warm both paths (the connection, the JIT), interleaved too.
-  await interleaved(4, () => requests(plain, api, WARMUP_REQUESTS / 4), () => requests(guarded, api, WARMUP_REQUESTS / 4));
+  const fetchers: Record<'fetch' | 'clone' | 'guarded', Fetcher> = {
+    fetch: (url) => fetch(url),
+    // The least any guard that reads API answers pays on this platform: a clone, read to its end.
+    clone: async (url) => {
+      const response = await fetch(url);
+      await response.clone().text();
+      return response;
+    },
+    guarded: (url) => guardedFetch(url, undefined, { guard }),
+  };
+  const run = (count: number) => ({
+    fetch: () => requests(fetchers.fetch, api, count),
+    clone: () => requests(fetchers.clone, api, count),
+    guarded: () => requests(fetchers.guarded, api, count),
+  });
+  // Warm every path (the connection, the JIT), interleaved too.
+  await interleaved(6, run(WARMUP_REQUESTS / 6));
   const perRound = SMALL_REQUESTS / ROUNDS;
-  const ms = await interleaved(ROUNDS, () => requests(plain, api, perRound), () => requests(guarded, api, perRound));
-  const plainPer = median(ms.a) / perRound;
-  const guardedPer = median(ms.b) / perRound;
-  const pairedRatio = median(ms.b.map((b, round) => b / ms.a[round]!));
-  const overheadUs = (median(ms.b.map((b, round) => b - ms.a[round]!)) / perRound) * 1000;
+  const runs = await interleaved(ROUNDS, run(perRound));
   const check = await guard.check(guard.keyFor(api));
   if (check.failures !== 0 || check.inFlight !== 0) throw new Error(`the guard saw failures or kept slots: ${JSON.stringify(check)}`);
 
+  const ms = (name: keyof typeof runs) => runs[name].map((round) => round.ms);
+  const cpu = (name: keyof typeof runs) => runs[name].map((round) => round.cpuMs);
+  const us = 1000;
   return [
-    { name: `fetch: ${SMALL_REQUESTS} small API requests to the local panel (median round, ms per request)`, value: plainPer, unit: 'ms/request' },
+    { name: `fetch: ${SMALL_REQUESTS} small API requests to the local panel (median of ${ROUNDS} rounds)`, value: median(ms('fetch')), unit: 'ms/request' },
     {
-      name: `guardedFetch: the same ${SMALL_REQUESTS} requests, interleaved (median round, ms per request)`,
-      value: guardedPer,
+      name: `guardedFetch: the same ${SMALL_REQUESTS} requests, interleaved (median of ${ROUNDS} rounds)`,
+      value: median(ms('guarded')),
       unit: 'ms/request',
-      ratio: guardedPer / plainPer,
+      ratio: median(ms('guarded')) / median(ms('fetch')),
       target: '≤ 1.03× fetch',
     },
-    { name: `guardedFetch ÷ fetch, median of the ${ROUNDS} paired rounds`, value: pairedRatio, unit: '×', ratio: pairedRatio, target: '≤ 1.03×' },
-    { name: 'guardedFetch overhead per small API request, over the network (median paired difference)', value: overheadUs, unit: 'µs/request' },
+    { name: `guardedFetch ÷ fetch, median of the ${ROUNDS} paired rounds`, value: paired(ms('guarded'), ms('fetch'), over), unit: '×', ratio: paired(ms('guarded'), ms('fetch'), over), target: '≤ 1.03×' },
+    { name: 'guardedFetch overhead per request, wall clock (median paired difference)', value: paired(ms('guarded'), ms('fetch'), minus) * us, unit: 'µs/request' },
+    {
+      name: 'of which the floor: fetch + clone().text() of the answer, over fetch (the platform’s clone/tee)',
+      value: paired(ms('clone'), ms('fetch'), minus) * us,
+      unit: 'µs/request',
+      ratio: paired(ms('clone'), ms('fetch'), over),
+    },
+    { name: 'of which guardedFetch’s own (guard, URL, parse, classify), over fetch + clone', value: paired(ms('guarded'), ms('clone'), minus) * us, unit: 'µs/request' },
+    { name: 'fetch: client CPU per request', value: median(cpu('fetch')) * us, unit: 'µs/request' },
+    {
+      name: 'guardedFetch: client CPU per request',
+      value: median(cpu('guarded')) * us,
+      unit: 'µs/request',
+      ratio: paired(cpu('guarded'), cpu('fetch'), over),
+    },
+    { name: 'fetch + clone().text(): client CPU per request', value: median(cpu('clone')) * us, unit: 'µs/request', ratio: paired(cpu('clone'), cpu('fetch'), over) },
   ];
 }
 
@@ -215,22 +268,97 @@ async function benchOwnCost(): Promise<BenchRow[]> {
   const answer = async (): Promise<Response> => new Response(body, { status: 200, headers });
   const guard = createFloodGuard();
   const api = 'http://panel.bench.invalid/player_api.php?username=demo&password=test123&action=get_live_categories';
-  const plain: Fetcher = () => answer();
-  const guarded: Fetcher = (url) => guardedFetch(url, undefined, { guard, fetch: answer });
   const perRound = STUB_REQUESTS / STUB_ROUNDS;
-  await interleaved(2, () => requests(plain, api, perRound), () => requests(guarded, api, perRound));
-  const ms = await interleaved(STUB_ROUNDS, () => requests(plain, api, perRound), () => requests(guarded, api, perRound));
-  const plainUs = (median(ms.a) / perRound) * 1000;
-  const guardedUs = (median(ms.b) / perRound) * 1000;
+  const run = {
+    answer: () => requests(answer, api, perRound),
+    clone: () =>
+      requests(
+        async () => {
+          const response = await answer();
+          await response.clone().text();
+          return response;
+        },
+        api,
+        perRound,
+      ),
+    guarded: () => requests((url) => guardedFetch(url, undefined, { guard, fetch: answer }), api, perRound),
+  };
+  await interleaved(3, run);
+  const runs = await interleaved(STUB_ROUNDS, run);
+  // CPU-bound and in one process: other load can only slow a round down, so each variant's least
+  // disturbed round is its cost.
+  const best = (name: keyof typeof runs) => Math.min(...runs[name].map((round) => round.ms * 1000));
   return [
-    { name: 'in-memory fetch (new Response, body read): µs per request', value: plainUs, unit: 'µs/request' },
-    { name: 'guardedFetch around it: µs per request', value: guardedUs, unit: 'µs/request', ratio: guardedUs / plainUs },
-    {
-      name: 'guardedFetch’s own cost per API request (guard begin + record, clone + read, classify)',
-      value: (median(ms.b.map((b, round) => b - ms.a[round]!)) / perRound) * 1000,
-      unit: 'µs/request',
-    },
+    { name: `in-memory fetch (new Response, body read), best of ${STUB_ROUNDS} rounds`, value: best('answer'), unit: 'µs/request' },
+    { name: `guardedFetch around it, best of ${STUB_ROUNDS} rounds`, value: best('guarded'), unit: 'µs/request', ratio: best('guarded') / best('answer') },
+    { name: 'guardedFetch’s own cost per API request', value: best('guarded') - best('answer'), unit: 'µs/request' },
+    { name: 'of which the clone, read to its end (the same answer + clone().text())', value: best('clone') - best('answer'), unit: 'µs/request' },
+    { name: 'of which the rest: guard begin + record, URL, headers, JSON.parse, classify', value: best('guarded') - best('clone'), unit: 'µs/request' },
   ];
+}
+
+/** The small requests from a page in Chromium on the panel's origin: fetch, fetch + clone, guardedFetch. */
+async function benchBrowser(panelUrl: string): Promise<BenchRow[]> {
+  const bundle = await build({
+    stdin: {
+      contents: "export { guardedFetch } from './core/guarded-fetch.ts'; export { createFloodGuard } from './core/flood-guard.ts';",
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    globalName: 'XtreamCore',
+    target: 'es2021',
+    write: false,
+  });
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, pipe: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${panelUrl}/`);
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    const api = `${panelUrl}/player_api.php?username=demo&password=test123&action=get_live_categories`;
+    const perRound = BROWSER_REQUESTS / BROWSER_ROUNDS;
+    // A string, not a function: tsx's helpers do not exist in the page.
+    const runs = (await page.evaluate(`(async () => {
+      const api = ${JSON.stringify(api)};
+      const guard = XtreamCore.createFloodGuard();
+      const fetchers = {
+        fetch: (url) => fetch(url),
+        clone: async (url) => { const response = await fetch(url); await response.clone().text(); return response; },
+        guarded: (url) => XtreamCore.guardedFetch(url, undefined, { guard }),
+      };
+      const run = async (name, count) => {
+        const start = performance.now();
+        for (let i = 0; i < count; i++) await (await fetchers[name](api)).text();
+        return (performance.now() - start) / count;
+      };
+      const names = Object.keys(fetchers);
+      for (let round = 0; round < 4; round++) for (const name of names) await run(name, ${perRound});
+      const results = { fetch: [], clone: [], guarded: [] };
+      for (let round = 0; round < ${BROWSER_ROUNDS}; round++) {
+        const shift = Math.floor(round / 2) % names.length;
+        const order = [...names.slice(shift), ...names.slice(0, shift)];
+        if (round % 2) order.reverse();
+        for (const name of order) results[name].push(await run(name, ${perRound}));
+      }
+      return results;
+    })()`)) as Record<'fetch' | 'clone' | 'guarded', number[]>;
+    const version = await browser.version();
+    return [
+      { name: `${version}: fetch, ${BROWSER_REQUESTS} small API requests from a page (median of ${BROWSER_ROUNDS} rounds)`, value: median(runs.fetch), unit: 'ms/request' },
+      {
+        name: `${version}: guardedFetch, the same requests, interleaved (median of ${BROWSER_ROUNDS} rounds)`,
+        value: median(runs.guarded),
+        unit: 'ms/request',
+        ratio: paired(runs.guarded, runs.fetch, over),
+        target: '≤ 1.03× fetch (median of paired rounds)',
+      },
+      { name: `${version}: guardedFetch overhead per request (median paired difference)`, value: paired(runs.guarded, runs.fetch, minus) * 1000, unit: 'µs/request' },
+      { name: `${version}: fetch + clone().text() overhead per request (median paired difference)`, value: paired(runs.clone, runs.fetch, minus) * 1000, unit: 'µs/request' },
+    ];
+  } finally {
+    await browser.close();
+  }
 }
 
 /** Checks that guardedFetch hands back fetch's own Response, its body stream the same object: not teed, not read. */
@@ -255,8 +383,9 @@ async function benchStream(mediaUrl: string): Promise<BenchRow[]> {
   // The path makes it a movie (a bulk body) for guardedFetch; the server ignores it.
   const movie = `${mediaUrl}/movie/bench/bench/2001.mp4?size=${STREAM_BYTES}`;
   await untouched(guard, `${mediaUrl}/movie/bench/bench/2001.mp4?size=${MB}`);
-  await interleaved(1, () => readStream(plain, movie), () => readStream(guarded, movie));
-  const runs = await interleaved(STREAM_ROUNDS, () => readStream(plain, movie), () => readStream(guarded, movie));
+  const read = { a: () => readStream(plain, movie), b: () => readStream(guarded, movie) };
+  await interleaved(2, read);
+  const runs = await interleaved(STREAM_ROUNDS, read);
   const mbps = (run: StreamRun): number => run.bytes / MB / (run.ms / 1000);
   const plainMBps = median(runs.a.map(mbps));
   const guardedMBps = median(runs.b.map(mbps));
@@ -265,9 +394,9 @@ async function benchStream(mediaUrl: string): Promise<BenchRow[]> {
   const peak = (list: StreamRun[], field: 'rss' | 'heap'): number => median(list.map((run) => run[field])) / MB;
   const size = `${STREAM_BYTES / MB} MB`;
   return [
-    { name: `fetch: ${size} media body read (median of ${STREAM_ROUNDS}, throughput)`, value: plainMBps, unit: 'MB/s' },
+    { name: `fetch: ${size} media body read (median of ${runs.a.length}, throughput)`, value: plainMBps, unit: 'MB/s' },
     {
-      name: `guardedFetch: the same ${size} body, interleaved (median of ${STREAM_ROUNDS}, throughput)`,
+      name: `guardedFetch: the same ${size} body, interleaved (median of ${runs.b.length}, throughput)`,
       value: guardedMBps,
       unit: 'MB/s',
       ratio: guardedMBps / plainMBps,
@@ -289,16 +418,20 @@ async function benchStream(mediaUrl: string): Promise<BenchRow[]> {
   ];
 }
 
-type Part = 'requests' | 'own-cost' | 'stream';
+type Part = 'requests' | 'own-cost' | 'stream' | 'browser';
 
-export async function benchGuardedFetch(parts: readonly Part[] = ['requests', 'own-cost', 'stream']): Promise<BenchRow[]> {
-  const panel = parts.includes('requests') ? await startPanelProcess() : undefined;
+export async function benchGuardedFetch(parts: readonly Part[] = ['requests', 'own-cost', 'stream', 'browser']): Promise<BenchRow[]> {
+  const panel = parts.includes('requests') || parts.includes('browser') ? await startPanelProcess() : undefined;
   const media = parts.includes('stream') ? await startMediaServer() : undefined;
   try {
-    const rows: BenchRow[] = [];
-    if (panel) rows.push(...(await benchSmallRequests(panel.url)));
+    const rows: BenchRow[] = [{ name: 'machine load average over the last minute, at the start (2 cores: above ~1, timings are noisy)', value: loadavg()[0]!, unit: '' }];
+    if (panel && parts.includes('requests')) rows.push(...(await benchSmallRequests(panel.url)));
     if (parts.includes('own-cost')) rows.push(...(await benchOwnCost()));
     if (media) rows.push(...(await benchStream(media.url)));
+    if (panel && parts.includes('browser')) {
+      if (existsSync(CHROMIUM)) rows.push(...(await benchBrowser(panel.url)));
+      else rows.push({ name: `Chromium: not run (no ${CHROMIUM}; apt-get install -y chromium)`, value: 0, unit: '' });
+    }
     return rows;
   } finally {
     panel?.child.kill();
@@ -306,7 +439,7 @@ export async function benchGuardedFetch(parts: readonly Part[] = ['requests', 'o
   }
 }
 
-// `node --import tsx bench/guarded-fetch.ts [requests] [own-cost] [stream]`: this suite alone, nothing written.
+// `node --import tsx bench/guarded-fetch.ts [requests] [own-cost] [stream] [browser]`: this suite alone, nothing written.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const parts = process.argv.slice(2) as Part[];
   for (const row of await benchGuardedFetch(parts.length ? parts : undefined)) {

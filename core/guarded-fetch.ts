@@ -28,7 +28,8 @@ export interface GuardedFetchOptions {
 
 /** Bodies read for classification are at most this long. */
 export const READ_LIMIT_BYTES = 256 * 1024;
-const READABLE_TYPE = /\b(?:json|text\/|javascript)/i;
+/** Content types (lower-cased) worth reading for classification. */
+const isReadableType = (type: string): boolean => type.includes('json') || type.includes('text/') || type.includes('javascript');
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
@@ -178,16 +179,15 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
 /** Whether a response's body may be read for classification: a small JSON/text API answer. */
 function isReadable(response: Response, endpoint: Endpoint, method: string, contentType: string, length: string | null): boolean {
   if (endpoint.bulk || method === 'HEAD' || response.body === null || response.bodyUsed) return false;
-  if (!READABLE_TYPE.test(contentType)) return false;
+  if (!isReadableType(contentType)) return false;
   return length === null || (Number(length) >= 0 && Number(length) <= READ_LIMIT_BYTES);
 }
 
-const JSON_TYPE = /json/i;
 const JSON_START = /^\s*[[{]/;
 
 function parseBody(text: string | undefined, contentType: string): unknown {
   if (text === undefined) return undefined;
-  if (JSON_TYPE.test(contentType) || JSON_START.test(text)) {
+  if (contentType.includes('json') || JSON_START.test(text)) {
     try {
       return JSON.parse(text);
     } catch {
@@ -316,7 +316,7 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
     let outcome: FloodOutcome = 'neutral';
     try {
       const { headers, status } = response;
-      const contentType = headers.get('content-type') ?? '';
+      const contentType = headers.get('content-type')?.toLowerCase() ?? '';
       const length = headers.get('content-length');
       const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response.clone(), length) : undefined;
       const body = parseBody(text, contentType);
