@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFloodGuard, FloodBlockedError, FLOOD_SLOT_TTL_MS, type FloodGuard } from '../../core/flood-guard.js';
+import { createMemoryStore } from '../../core/stores/memory.js';
 import { diagnosis, fakeClock } from './flood-guard.helpers.js';
 
 const KEY = 'panel.test';
@@ -267,6 +268,19 @@ describe('flood guard levels', () => {
     assert.deepEqual(seen, [1, 2]);
   });
 
+  it('tells subscribers about the slots begin reserves and record settles', async () => {
+    const { guard } = setup();
+    const seen: Array<[number, number]> = [];
+    const stop = guard.subscribe(KEY, (status) => seen.push([status.inFlight, status.failures]));
+    const ticket = await guard.begin(KEY);
+    await guard.record(KEY, 'failure', ticket.slot);
+    stop();
+    assert.deepEqual(seen, [
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
   it('lists every key in the snapshot', async () => {
     const { guard } = setup();
     await guard.record('a.test', 'failure');
@@ -281,6 +295,26 @@ describe('flood guard levels', () => {
     assert.equal(guard.keyFor('http://cdn1.panel.test:8080/live/u/p/1.ts'), 'panel.test');
     assert.equal(guard.keyFor('http://Panel.Test/player_api.php'), 'panel.test');
     assert.equal(guard.keyFor('http://other.test/'), 'other.test');
+    // Asked again (remembered per URL), and a host named like an Object method is its own key.
+    assert.equal(guard.keyFor('http://cdn1.panel.test:8080/live/u/p/1.ts'), 'panel.test');
+    assert.equal(guard.keyFor(new URL('http://cdn2.panel.test/')), 'panel.test');
+    assert.equal(guard.keyFor('http://constructor/'), 'constructor');
+    assert.equal(guard.keyFor('http://tostring/'), 'tostring');
+  });
+
+  it('gives distinct slots to two guards sharing a store in the same millisecond', async () => {
+    const clock = fakeClock();
+    const store = createMemoryStore();
+    const first = createFloodGuard({ now: clock.now, random: () => 0, store });
+    const second = createFloodGuard({ now: clock.now, random: () => 0, store });
+    const a = await first.begin(KEY);
+    const b = await second.begin(KEY);
+    assert.notEqual(a.slot, b.slot);
+    assert.equal((await first.check(KEY)).inFlight, 2);
+    await second.record(KEY, 'neutral', b.slot);
+    assert.equal((await first.check(KEY)).inFlight, 1);
+    await first.record(KEY, 'neutral', a.slot);
+    assert.equal((await second.check(KEY)).inFlight, 0);
   });
 
   it('makes a FloodBlockedError from a status', async () => {
