@@ -7,7 +7,7 @@ import { LOCALE_FILES as CORE_LOCALE_FILES, SUPPORTED_LANGUAGES } from '../../co
 import { TEST_BUILD } from '../shared/build-flags.js';
 import type { FloodStatus } from '../../core/flood-guard.js';
 import type { HelloReply, HostView, Overview, Push, Request, TapReply } from '../shared/messages.js';
-import { FLOOD_PREFIX, migrate } from '../shared/storage.js';
+import { FLOOD_PREFIX, migrate, TRUSTED_PREFIX } from '../shared/storage.js';
 import { grantedOrigins, syncContentScripts } from './content-scripts.js';
 import { expectGrant, onGranted } from './enable.js';
 import { guard, viewOf } from './guard.js';
@@ -147,7 +147,7 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
     case 'test:forget-all': {
       if (!TEST_BUILD) return undefined;
       const all = await browser.storage.local.get(null);
-      await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith(FLOOD_PREFIX)));
+      await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith(FLOOD_PREFIX) || key.startsWith(TRUSTED_PREFIX)));
       await clearRecent();
       await forgetAllTabs();
       await reconcile();

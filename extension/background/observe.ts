@@ -5,15 +5,27 @@
  * - body-only failures (200 with `auth: 0`, Stalker text) from the main-world tap, whose reports may only
  *   add failures for the panel hosts webRequest saw that tab talk to.
  * A tap report about a status failure is never counted: its body only explains the status (same entry id).
+ *
+ * Successes reset the count (as the panel does):
+ * - a stream answering 200/206, seen by webRequest, is trusted: it resets the count and lifts any pause;
+ * - a body-only success (player_api `user_info.auth` 1 and Active, a Stalker profile with status 0) comes from
+ *   the tap, which the page could forge. It resets the count only when all of these hold (onLoginSeen):
+ *   webRequest itself saw a 2xx for that tab and URL, not yet matched with another report; the guard is not
+ *   paused, blocked or hard-stopped (it never lifts a pause); and no failure webRequest counted (a status:
+ *   trusted) happened since the count last started — so a page can take back only failures the page itself
+ *   reported, which it could as well have never reported.
+ * Every change of a host's count goes through `withHost`, so such a check and its reset are atomic.
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import { classify } from '../../core/classify.js';
 import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
 import { redactUrl } from '../../core/redact.js';
+import type { FloodStatus } from '../../core/flood-guard.js';
 import type { Diagnosis, Endpoint } from '../../core/types.js';
 import { hostOf } from '../shared/hosts.js';
 import type { HostView, RecentEntry, TapReport } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
+import { TRUSTED_PREFIX } from '../shared/storage.js';
 import { guard, viewOf } from './guard.js';
 import { remember } from './recent.js';
 import { onViewsChanged, reconcile } from './rules.js';
@@ -46,6 +58,136 @@ function noteKey(tabId: number, url: string, status: number): string {
 
 function prune(now: number): void {
   for (const [key, note] of statusNotes) if (now - note.at > STATUS_NOTE_MS) statusNotes.delete(key);
+}
+
+/** Runs one host's count changes one at a time (a check and the record it decides stay together). */
+const hostQueues = new Map<string, Promise<unknown>>();
+function withHost<T>(host: string, task: () => Promise<T>): Promise<T> {
+  const run = (hostQueues.get(host) ?? Promise.resolve()).then(task, task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  hostQueues.set(host, settled);
+  void settled.then(() => {
+    if (hostQueues.get(host) === settled) hostQueues.delete(host);
+  });
+  return run;
+}
+
+/**
+ * The last failure webRequest itself counted for a host (`trusted:<host>` in storage.local): what a body-only
+ * success may not take back. Written before the failure is recorded, removed by a trusted success.
+ */
+async function statusFailureAt(host: string): Promise<number | undefined> {
+  const key = TRUSTED_PREFIX + host;
+  const value = (await browser.storage.local.get(key))[key] as { at?: unknown } | undefined;
+  return typeof value?.at === 'number' ? value.at : undefined;
+}
+
+/** Records a failure; `trusted` when webRequest saw it (a status), not the page's tap. */
+function recordFailure(host: string, diagnosis: Diagnosis, trusted: boolean): Promise<FloodStatus> {
+  return withHost(host, async () => {
+    if (trusted && diagnosis.flood !== 'none') await browser.storage.local.set({ [TRUSTED_PREFIX + host]: { at: Date.now() } });
+    return guard.record(host, diagnosis);
+  });
+}
+
+/**
+ * 2xx answers webRequest saw on panel API URLs (tab + redacted URL → times), for a few seconds, only for hosts
+ * with failures: a body-only success must match one of them, one for one.
+ */
+const OK_NOTE_MS = 5_000;
+const okNotes = new Map<string, number[]>();
+const okWaiters = new Map<string, Set<() => void>>();
+let hostsWithFailures: ReadonlySet<string> | undefined;
+onViewsChanged((views) => {
+  hostsWithFailures = new Set([...views.values()].filter((view) => view.failures > 0 || view.level !== 'ok').map((view) => view.host));
+});
+
+function noteOk(tabId: number, url: string, host: string): void {
+  if (hostsWithFailures && !hostsWithFailures.has(host)) return;
+  const now = Date.now();
+  if (okNotes.size > 200) {
+    for (const [key, times] of okNotes) if (now - times[times.length - 1]! > OK_NOTE_MS) okNotes.delete(key);
+  }
+  const key = `${tabId}|${redactUrl(url)}`;
+  const times = (okNotes.get(key) ?? []).filter((at) => now - at <= OK_NOTE_MS);
+  times.push(now);
+  okNotes.set(key, times);
+  for (const wake of [...(okWaiters.get(key) ?? [])]) wake();
+}
+
+/** Takes one 2xx webRequest saw for this tab and (redacted) URL; waits briefly, as a report can overtake it. */
+async function claimOk(tabId: number, url: string, timeoutMs = 500): Promise<boolean> {
+  const key = `${tabId}|${url}`;
+  const take = () => {
+    const now = Date.now();
+    const times = (okNotes.get(key) ?? []).filter((at) => now - at <= OK_NOTE_MS);
+    if (!times.length) return false;
+    times.shift();
+    if (times.length) okNotes.set(key, times);
+    else okNotes.delete(key);
+    return true;
+  };
+  if (take()) return true;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const waiters = okWaiters.get(key) ?? new Set();
+      okWaiters.set(key, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (!waiters.size) okWaiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+      waiters.add(done);
+    });
+    if (take()) return true;
+  }
+  return false;
+}
+
+/** Whether a (redacted) body proves a successful authentication: Xtream `user_info` auth 1 and Active, or a Stalker profile. */
+function provesLogin(body: string, endpoint: Endpoint): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return false;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
+  if (endpoint.kind === 'player-api' || endpoint.kind === 'panel-api') {
+    const info = (parsed as { user_info?: Record<string, unknown> }).user_info;
+    if (!info || typeof info !== 'object') return false;
+    const auth = info.auth;
+    return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status)));
+  }
+  if (endpoint.kind === 'stalker' && /get_profile$/i.test(endpoint.action ?? '')) {
+    const js = (parsed as { js?: Record<string, unknown> }).js;
+    return !!js && typeof js === 'object' && !('error' in js) && Number(js.status) === 0 && js.status !== null && js.status !== '';
+  }
+  return false;
+}
+
+/**
+ * A body-only success the tap reported (see the rules at the top of this file). Resets the count only while
+ * nothing is held, only when webRequest saw that 2xx, and only when no status failure webRequest counted is
+ * in the count. Answers whether it reset.
+ */
+async function onLoginSeen(tabId: number, host: string, url: string): Promise<boolean> {
+  if (!(await claimOk(tabId, url))) return false;
+  return withHost(host, async () => {
+    const status = await guard.check(host);
+    if (status.failures === 0 && status.level === 'ok') return false;
+    if (status.level === 'blocked') return false; // a pause, a block, a hard stop: only a trusted success or time
+    const trustedAt = await statusFailureAt(host);
+    if (trustedAt !== undefined && Date.now() - trustedAt <= guard.thresholds.quietMs + 1_000) return false;
+    await guard.record(host, 'success');
+    return true;
+  });
 }
 
 let sequence = 0;
@@ -132,17 +274,23 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
   const host = hostOf(details.url);
   const site = siteOf(details);
   if (!host || !site || !isPanelEndpoint(endpoint)) return;
+  const status = details.statusCode;
+  // Noted before anything awaits: the tap's report of this answer may follow right behind.
+  if (status >= 200 && status < 300 && isApiEndpoint(endpoint) && !endpoint.bulk) noteOk(details.tabId, details.url, host);
   await noteTabHost(details.tabId, site, host);
   await takeTicket(host, endpoint);
-  const status = details.statusCode;
   if (status >= 200 && status < 300) {
-    // A stream answering is a successful authentication; an API 200 proves nothing until its body is read.
+    // A stream answering is a successful authentication (trusted: webRequest saw it): the count restarts,
+    // a pause ends. An API 200 proves nothing until its body is read (onLoginSeen).
     if ((endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206)) {
-      const before = await guard.check(host);
-      if (before.failures > 0 || before.level !== 'ok') {
+      const reset = await withHost(host, async () => {
+        const before = await guard.check(host);
+        if (before.failures === 0 && before.level === 'ok') return false;
         await guard.record(host, 'success');
-        await reconcile();
-      }
+        await browser.storage.local.remove(TRUSTED_PREFIX + host);
+        return true;
+      });
+      if (reset) await reconcile();
     }
     return;
   }
@@ -157,7 +305,7 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
   const note: StatusNote = statusNotes.get(key) ?? { at: Date.now(), recorded: [], matched: 0, early: [] };
   statusNotes.set(key, note);
   note.at = Date.now();
-  await guard.record(host, diagnosis);
+  await recordFailure(host, diagnosis, true);
   await reconcile();
   // Only now may the tap's report of it be answered: the session rule is in place.
   const id = entryId();
@@ -189,7 +337,7 @@ export async function onErrorOccurred(details: WebRequest.OnErrorOccurredDetails
   if (ABORTED_ERRORS.test(details.error)) return;
   const diagnosis = classify({ url: details.url, error: details.error });
   if (!diagnosis) return;
-  await guard.record(host, diagnosis);
+  await recordFailure(host, diagnosis, true);
   await reconcile();
   await show(details.tabId, site, host, diagnosis);
 }
@@ -245,13 +393,16 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
     return answer();
   }
 
-  // A body-only failure: the only thing the tap may add.
+  // A body-only failure: the only thing the tap may add. Or a body-only success, which may reset the count
+  // under onLoginSeen's rules — never lift a pause.
   if (report.status < 200 || report.status >= 300 || !body || !isApiEndpoint(endpoint) || endpoint.bulk) return answer();
   const diagnosis = classify({ status: report.status, url: report.url, body, headers });
   if (diagnosis && diagnosis.retry !== 'not-an-error') {
-    await guard.record(host, diagnosis);
+    await recordFailure(host, diagnosis, false);
     await reconcile();
     await show(tabId, site, host, diagnosis);
+  } else if (!diagnosis && provesLogin(body, endpoint)) {
+    if (await onLoginSeen(tabId, host, report.url)) await reconcile();
   }
   return answer();
 }

@@ -160,6 +160,24 @@ interface Tracked {
   }
 
   const USER_INFO_FACTS = ['auth', 'status', 'exp_date', 'is_trial', 'active_cons', 'max_connections', 'created_at', 'message'];
+  const STALKER_FACTS = ['status', 'msg', 'error', 'block_msg'];
+
+  /**
+   * The named facts of an object, each value redacted on its own: text through redactText, numbers and
+   * booleans as they are (the whole JSON can't go through redactText — it takes `"auth": 1` for a secret),
+   * `auth` reduced to 1 or 0.
+   */
+  function factsOf(source: Record<string, unknown>, keys: readonly string[], secrets: string[]): Record<string, unknown> {
+    const facts: Record<string, unknown> = {};
+    for (const key of keys) {
+      if (!(key in source)) continue;
+      const value = source[key];
+      if (key === 'auth') facts.auth = value === 1 || value === '1' || value === true ? 1 : 0;
+      else if (typeof value === 'string') facts[key] = redactText(value.slice(0, 300), secrets);
+      else if (typeof value === 'number' || typeof value === 'boolean' || value === null) facts[key] = value;
+    }
+    return facts;
+  }
 
   /** A redacted summary of a body: Xtream `user_info` reduced to its facts; anything else redacted and cut. */
   function summarize(text: string, url: string): string {
@@ -168,11 +186,12 @@ interface Tracked {
       const parsed = JSON.parse(text) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'user_info' in parsed) {
         const info = (parsed as { user_info: unknown }).user_info;
-        const facts: Record<string, unknown> = {};
-        if (info && typeof info === 'object') {
-          for (const key of USER_INFO_FACTS) if (key in info) facts[key] = (info as Record<string, unknown>)[key];
-        }
-        return redactText(JSON.stringify({ user_info: facts }), secrets);
+        return JSON.stringify({ user_info: info && typeof info === 'object' ? factsOf(info as Record<string, unknown>, USER_INFO_FACTS, secrets) : {} });
+      }
+      // A Stalker answer too long to pass whole (a full profile): its facts, so it still parses.
+      if (text.length > SUMMARY_LIMIT && parsed && typeof parsed === 'object' && 'js' in parsed) {
+        const js = (parsed as { js: unknown }).js;
+        if (js && typeof js === 'object' && !Array.isArray(js)) return JSON.stringify({ js: factsOf(js as Record<string, unknown>, STALKER_FACTS, secrets) });
       }
     } catch {
       /* text */
@@ -180,22 +199,31 @@ interface Tracked {
     return redactText(text.slice(0, SUMMARY_LIMIT), secrets);
   }
 
-  /** Data and successful logins need no report: only what may be an error goes to the background. */
-  function looksFine(text: string): boolean {
+  /**
+   * What a 2xx body is: `data` (a list) needs no report; `login` (user_info auth 1 and Active) is reported only
+   * while the host has failures (it may reset them); anything else may be an error and goes to the background.
+   */
+  function bodyKind(text: string): 'data' | 'login' | 'other' {
     const trimmed = text.trimStart();
-    if (trimmed.startsWith('[')) return true;
-    if (!trimmed.startsWith('{')) return false;
+    if (trimmed.startsWith('[')) return 'data';
+    if (!trimmed.startsWith('{')) return 'other';
     try {
       const parsed = JSON.parse(trimmed) as Record<string, unknown>;
       const info = parsed.user_info as Record<string, unknown> | undefined;
       if (info && typeof info === 'object') {
         const auth = info.auth;
-        return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status)));
+        return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status))) ? 'login' : 'other';
       }
-      return false;
+      return 'other';
     } catch {
-      return false;
+      return 'other';
     }
+  }
+
+  /** Whether the background could use a success on this host: it has failures (or nothing is known yet), and no pause. */
+  function wantsSuccess(host: string): boolean {
+    const gate = gates.get(host);
+    return !gate || (gate.level !== 'blocked' && gate.failures > 0);
   }
 
   function report(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
@@ -209,12 +237,21 @@ interface Tracked {
     document.dispatchEvent(new CustomEvent(PAGE_REPORT_EVENT, { detail: JSON.stringify(message) }));
   }
 
-  /** Settles a response: reports failures and bodies that may be errors, releases everything else. */
+  /**
+   * Settles a response: reports failures and bodies that may be errors (held until answered), and successful
+   * logins on a host with failures (not held: a success can only make things freer); releases everything else.
+   */
   function settle(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
     try {
       if (status >= 400) report(id, request, status, contentType, request.api ? text : undefined);
-      else if (status >= 200 && status < 300 && text !== undefined && !looksFine(text)) report(id, request, status, contentType, text);
-      else release(id);
+      else if (status >= 200 && status < 300 && text !== undefined) {
+        const kind = bodyKind(text);
+        if (kind === 'other') report(id, request, status, contentType, text);
+        else {
+          release(id);
+          if (kind === 'login' && wantsSuccess(request.host)) report(++sequence, request, status, contentType, text);
+        }
+      } else release(id);
     } catch {
       release(id);
     }

@@ -5,6 +5,7 @@
  * | ---------------- | ---------------------------------------------------------------- |
  * | `schema`         | the schema version (SCHEMA_VERSION)                              |
  * | `flood:<host>`   | the flood guard's FloodState for a panel host (block-until lives here) |
+ * | `trusted:<host>` | `{ at }`: the last failure webRequest itself counted there (a body-only success may not take it back) |
  * | `recent`         | RecentEntry[] — the last 50 diagnoses, redacted                  |
  * | `settings`       | `{ language: string | null }` (null: follow the browser)         |
  *
@@ -16,9 +17,10 @@
  */
 import type { RecentEntry } from './messages.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const RECENT_LIMIT = 50;
 export const FLOOD_PREFIX = 'flood:';
+export const TRUSTED_PREFIX = 'trusted:';
 
 export interface Settings {
   readonly language: string | null;
@@ -37,7 +39,9 @@ type Migration = (area: KeyValueArea) => Promise<void>;
 
 /**
  * `migrations[n]` brings version n to n + 1. Version 1 (0.1.0 pre-releases) kept the recent list under
- * `diagnoses` and the language under `language`.
+ * `diagnoses` and the language under `language`. Version 2 had no `trusted:<host>`: a count it kept may hold
+ * failures webRequest saw, so each host with failures gets one (dated at its last failure) — a body-only
+ * success then can't reset it; a trusted success or the quiet hour does.
  */
 const migrations: Record<number, Migration> = {
   0: async () => undefined,
@@ -48,6 +52,18 @@ const migrations: Record<number, Migration> = {
     if (typeof old.language === 'string' || old.language === null) items.settings = { language: old.language };
     if (Object.keys(items).length) await area.set(items);
     await area.remove(['diagnoses', 'language']);
+  },
+  2: async (area) => {
+    const all = await area.get(null);
+    const items: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+      if (!key.startsWith(FLOOD_PREFIX) || !value || typeof value !== 'object') continue;
+      const state = value as { failures?: unknown; lastFailureAt?: unknown };
+      if (typeof state.failures !== 'number' || state.failures <= 0) continue;
+      const at = typeof state.lastFailureAt === 'number' ? state.lastFailureAt : Date.now();
+      items[TRUSTED_PREFIX + key.slice(FLOOD_PREFIX.length)] = { at };
+    }
+    if (Object.keys(items).length) await area.set(items);
   },
 };
 

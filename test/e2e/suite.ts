@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'puppeteer-core';
+import { redactUrl } from '../../core/redact.js';
 import { contentSeed, startPanel, vodBytes, type Panel } from '../../demo/panel/index.js';
 import es from '../../locales/es/errors-xtream.json' with { type: 'json' };
 import { bannerText, buildExtension, launch, sha256, startPlayerSite, waitFor, type BrowserName, type Harness, type PlayerSite } from './helpers.js';
@@ -14,6 +15,13 @@ const VIEWER = { username: 'viewer-q7zx', password: 'Pw-9kT2-secret' };
 const LAPSED = { username: 'lapsed-r4vw', password: 'Pw-lapsed-55hq' };
 const WRONG_PASSWORD = 'Wrong-pw-71kd';
 const MB32 = 32 * 1024 * 1024;
+/**
+ * Watches the tap's side of the page protocol, as any page script can: its reports (`{ id, status }`) and the
+ * ids the extension answered.
+ */
+const WATCH_TAP = `window.__tap = { reports: [], acks: [] };
+  document.addEventListener('xtream-error-ux:report', (event) => { try { const report = JSON.parse(event.detail); window.__tap.reports.push({ id: report.id, status: report.status }); } catch {} });
+  document.addEventListener('xtream-error-ux:state', (event) => { try { const state = JSON.parse(event.detail); if (typeof state.ack === 'number') window.__tap.acks.push(state.ack); } catch {} });`;
 /** The banner's "try anyway" button (test builds keep the banner's shadow root open). */
 const TRY_ANYWAY = 'xtream-error-ux-extension >>> [part="try-anyway-button"]';
 
@@ -56,6 +64,19 @@ export function extensionSuite(name: BrowserName): void {
     };
     const wrongApi = `api(${JSON.stringify(VIEWER.username)}, ${JSON.stringify(WRONG_PASSWORD)})`;
     const wrongStream = `'/live/${VIEWER.username}/${WRONG_PASSWORD}/1001.m3u8'`;
+    const rightApi = `fetchJson(api(${JSON.stringify(VIEWER.username)}, ${JSON.stringify(VIEWER.password)}))`;
+    /** The highest id of the tap's reports so far (WATCH_TAP installed). */
+    const lastReportId = () => page.evaluate('Math.max(0, ...window.__tap.reports.map((report) => report.id))') as Promise<number>;
+    /** Reports after `mark` that the background has answered. */
+    const answeredAfter = (mark: number) =>
+      page.evaluate(`window.__tap.reports.filter((report) => report.id > ${mark} && window.__tap.acks.includes(report.id))`) as Promise<Array<{ id: number; status: number }>>;
+    /** What a hostile page could do: a report of its own, claiming a successful login for `url`. */
+    const forgeLogin = (url: string, id: number) =>
+      page.evaluate(
+        `document.dispatchEvent(new CustomEvent('xtream-error-ux:report', { detail: ${JSON.stringify(
+          JSON.stringify({ id, url: redactUrl(url), status: 200, contentType: 'application/json', body: JSON.stringify({ user_info: { auth: 1, status: 'Active' } }) }),
+        )} }))`,
+      );
 
     for (const parallel of [1, 4]) {
       it(`keeps a fetch loop on a wrong password (auth: 0 bodies, ${parallel} at a time) under the panel's block and explains it`, async () => {
@@ -107,6 +128,71 @@ export function extensionSuite(name: BrowserName): void {
       assert.ok(((await page.evaluate(`fetchJson(${wrongApi})`)) as { error?: string }).error, 'blocked again');
       assert.equal(panel.counters().requests, requests + 1);
       assert.equal((await floodState())!.failures, paused + 1, 'the one request that went through was counted');
+      assertNeverBlocked();
+    });
+
+    it('resets the count on a successful login; a body (the page\'s word) takes back only failures the page reported', async () => {
+      await fresh();
+      await page.evaluate(WATCH_TAP);
+      // Three wrong passwords answered 200 `auth: 0`: failures only the tap can see.
+      await page.evaluate(`loop('fetch', ${wrongApi}, 3, 1)`);
+      await waitFor(async () => (await floodState())?.failures === 3);
+      // The right password: webRequest saw the 200, the tap read `auth: 1` — the count restarts, as the panel's does.
+      assert.equal(((await page.evaluate(rightApi)) as { status?: number }).status, 200);
+      await waitFor(async () => (await floodState())?.failures === 0);
+
+      // Two 401s on a stream: statuses webRequest itself counted.
+      await page.evaluate(`loop('xhr', ${wrongStream}, 2, 1)`);
+      await waitFor(async () => (await floodState())?.failures === 2);
+      const mark = await lastReportId();
+      assert.equal(((await page.evaluate(rightApi)) as { status?: number }).status, 200);
+      await waitFor(async () => (await answeredAfter(mark)).some((report) => report.status === 200), 10_000);
+      assert.equal((await floodState())?.failures, 2, 'a body-only success never takes back a failure webRequest saw');
+
+      // A success the page claims for an answer webRequest never saw (a forged report) changes nothing either.
+      await page.evaluate(`loop('fetch', ${wrongApi}, 1, 1)`);
+      await waitFor(async () => (await floodState())?.failures === 3);
+      await forgeLogin(`${site.url}/player_api.php?username=never&password=requested`, 2_000_000_001);
+      await waitFor(async () => (await page.evaluate('window.__tap.acks.includes(2000000001)')) === true);
+      assert.equal((await floodState())?.failures, 3);
+
+      // A stream answering 200 — seen by webRequest, trusted — restarts the count.
+      assert.equal(await page.evaluate(`fetch('/movie/${VIEWER.username}/${VIEWER.password}/2001.mp4?size=4096').then(async (r) => { await r.arrayBuffer(); return r.status; })`), 200);
+      await waitFor(async () => (await floodState())?.failures === 0);
+      assert.equal(panel.failures('127.0.0.1'), 0, 'the panel restarted its count too');
+      assertNeverBlocked();
+    });
+
+    it('never lifts a pause on the page\'s word (a forged success); a stream answering does', async () => {
+      await fresh();
+      await page.evaluate(WATCH_TAP);
+      await page.evaluate(`loop('fetch', ${wrongApi}, 10, 1)`);
+      await waitFor(async () => (await sessionRules()).length > 0);
+      const paused = (await floodState())!.failures;
+
+      // "Try anyway", with the right password this time: it reaches the panel and signs in…
+      await waitFor(async () => !!(await page.$(TRY_ANYWAY)));
+      await page.click(TRY_ANYWAY);
+      await waitFor(async () => (await sessionRules()).length === 0);
+      assert.equal(((await page.evaluate(rightApi)) as { status?: number }).status, 200);
+      await waitFor(async () => (await sessionRules()).length > 0);
+      // …and a page claiming that answer said `auth: 1` (webRequest did see its 200) still can't end the pause.
+      await forgeLogin(`${site.url}/player_api.php?username=${VIEWER.username}&password=${VIEWER.password}`, 2_000_000_002);
+      await waitFor(async () => (await page.evaluate('window.__tap.acks.includes(2000000002)')) === true);
+      assert.equal((await floodState())!.failures, paused);
+      assert.ok((await sessionRules()).length > 0, 'still paused');
+      const requests = panel.counters().requests;
+      assert.ok(((await page.evaluate(rightApi)) as { error?: string }).error, 'still held');
+      assert.equal(panel.counters().requests, requests);
+
+      // A stream answering 200 is a success webRequest saw: the pause ends.
+      await waitFor(async () => !!(await page.$(TRY_ANYWAY)));
+      await page.click(TRY_ANYWAY);
+      await waitFor(async () => (await sessionRules()).length === 0);
+      assert.equal(await page.evaluate(`fetch('/movie/${VIEWER.username}/${VIEWER.password}/2001.mp4?size=4096').then(async (r) => { await r.arrayBuffer(); return r.status; })`), 200);
+      await waitFor(async () => (await floodState())?.failures === 0);
+      assert.equal((await sessionRules()).length, 0);
+      assert.equal(((await page.evaluate(rightApi)) as { status?: number }).status, 200, 'requests flow again');
       assertNeverBlocked();
     });
 
