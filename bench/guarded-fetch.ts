@@ -297,11 +297,20 @@ async function benchOwnCost(): Promise<BenchRow[]> {
   ];
 }
 
-/** The small requests from a page in Chromium on the panel's origin: fetch, fetch + clone, guardedFetch. */
+/**
+ * The small requests from a page in Chromium on the panel's origin: fetch, fetch + clone, guardedFetch
+ * with the default (memory) guard, and guardedFetch with the guard the README suggests for portals
+ * (Web Storage, shared by the tabs; its updates take `navigator.locks`). Then the guard alone:
+ * `begin` + `record` on each store, without the network.
+ */
 async function benchBrowser(panelUrl: string): Promise<BenchRow[]> {
   const bundle = await build({
     stdin: {
-      contents: "export { guardedFetch } from './core/guarded-fetch.ts'; export { createFloodGuard } from './core/flood-guard.ts';",
+      contents: [
+        "export { guardedFetch } from './core/guarded-fetch.ts';",
+        "export { createFloodGuard } from './core/flood-guard.ts';",
+        "export { createWebStorageStore } from './core/stores/web-storage.ts';",
+      ].join(' '),
       resolveDir: fileURLToPath(new URL('..', import.meta.url)),
       loader: 'ts',
     },
@@ -322,10 +331,12 @@ async function benchBrowser(panelUrl: string): Promise<BenchRow[]> {
     const runs = (await page.evaluate(`(async () => {
       const api = ${JSON.stringify(api)};
       const guard = XtreamCore.createFloodGuard();
+      const shared = XtreamCore.createFloodGuard({ store: XtreamCore.createWebStorageStore({ storage: localStorage, events: window }) });
       const fetchers = {
         fetch: (url) => fetch(url),
         clone: async (url) => { const response = await fetch(url); await response.clone().text(); return response; },
         guarded: (url) => XtreamCore.guardedFetch(url, undefined, { guard }),
+        shared: (url) => XtreamCore.guardedFetch(url, undefined, { guard: shared }),
       };
       const run = async (name, count) => {
         const start = performance.now();
@@ -334,15 +345,29 @@ async function benchBrowser(panelUrl: string): Promise<BenchRow[]> {
       };
       const names = Object.keys(fetchers);
       for (let round = 0; round < 4; round++) for (const name of names) await run(name, ${perRound});
-      const results = { fetch: [], clone: [], guarded: [] };
+      const results = { fetch: [], clone: [], guarded: [], shared: [] };
       for (let round = 0; round < ${BROWSER_ROUNDS}; round++) {
         const shift = Math.floor(round / 2) % names.length;
         const order = [...names.slice(shift), ...names.slice(0, shift)];
         if (round % 2) order.reverse();
         for (const name of order) results[name].push(await run(name, ${perRound}));
       }
+      // The guard alone, per store: begin + record, best of 5 runs.
+      const guardOnly = async (made, count) => {
+        let best = Infinity;
+        for (let run = 0; run < 5; run++) {
+          const start = performance.now();
+          for (let i = 0; i < count; i++) { const ticket = await made.begin('bench.key'); await made.record('bench.key', 'neutral', ticket.slot); }
+          best = Math.min(best, (performance.now() - start) / count);
+        }
+        return best;
+      };
+      const storage = { storage: localStorage, events: window, prefix: 'bench-guard:' };
+      results.guardMemory = [await guardOnly(XtreamCore.createFloodGuard(), 5000)];
+      results.guardStorage = [await guardOnly(XtreamCore.createFloodGuard({ store: XtreamCore.createWebStorageStore({ ...storage, locks: null }) }), 2000)];
+      results.guardStorageLocks = [await guardOnly(XtreamCore.createFloodGuard({ store: XtreamCore.createWebStorageStore(storage) }), 200)];
       return results;
-    })()`)) as Record<'fetch' | 'clone' | 'guarded', number[]>;
+    })()`)) as Record<'fetch' | 'clone' | 'guarded' | 'shared' | 'guardMemory' | 'guardStorage' | 'guardStorageLocks', number[]>;
     const version = await browser.version();
     return [
       { name: `${version}: fetch, ${BROWSER_REQUESTS} small API requests from a page (median of ${BROWSER_ROUNDS} rounds)`, value: median(runs.fetch), unit: 'ms/request' },
@@ -355,6 +380,17 @@ async function benchBrowser(panelUrl: string): Promise<BenchRow[]> {
       },
       { name: `${version}: guardedFetch overhead per request (median paired difference)`, value: paired(runs.guarded, runs.fetch, minus) * 1000, unit: 'µs/request' },
       { name: `${version}: fetch + clone().text() overhead per request (median paired difference)`, value: paired(runs.clone, runs.fetch, minus) * 1000, unit: 'µs/request' },
+      {
+        name: `${version}: guardedFetch with a Web Storage guard shared by the tabs (README's portal setup), the same requests`,
+        value: median(runs.shared),
+        unit: 'ms/request',
+        ratio: paired(runs.shared, runs.fetch, over),
+        target: '≤ 1.03× fetch (median of paired rounds)',
+      },
+      { name: `${version}: its overhead per request (median paired difference)`, value: paired(runs.shared, runs.fetch, minus) * 1000, unit: 'µs/request' },
+      { name: `${version}: guard begin + record alone, memory store`, value: runs.guardMemory[0]! * 1000, unit: 'µs' },
+      { name: `${version}: guard begin + record alone, Web Storage store without locks`, value: runs.guardStorage[0]! * 1000, unit: 'µs' },
+      { name: `${version}: guard begin + record alone, Web Storage store with navigator.locks (the default where it exists)`, value: runs.guardStorageLocks[0]! * 1000, unit: 'µs' },
     ];
   } finally {
     await browser.close();
