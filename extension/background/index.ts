@@ -10,11 +10,11 @@ import type { HelloReply, HostView, Overview, Push, Request, TapReply } from '..
 import { FLOOD_PREFIX, migrate, TRUSTED_PREFIX } from '../shared/storage.js';
 import { grantedOrigins, syncContentScripts } from './content-scripts.js';
 import { expectGrant, onGranted } from './enable.js';
-import { guard, viewOf } from './guard.js';
+import { floodStore, guard, viewOf } from './guard.js';
 import { chosenLanguage, effectiveLanguage } from './language.js';
 import { OBSERVED_FILTER, onErrorOccurred, onHeadersReceived, onTapReport } from './observe.js';
 import { clearRecent, recentEntries } from './recent.js';
-import { isUnblockAlarm, onViewsChanged, reconcile } from './rules.js';
+import { forgetBadge, isUnblockAlarm, onUnblockAlarm, onViewsChanged, reconcile } from './rules.js';
 import { allTabs, forgetAllTabs, forgetTab, tabInfo } from './tabs.js';
 
 function quietly<A extends unknown[]>(handler: (...args: A) => Promise<unknown>): (...args: A) => void {
@@ -46,13 +46,19 @@ browser.permissions.onAdded.addListener(
   }),
 );
 browser.permissions.onRemoved.addListener(quietly(syncContentScripts));
-browser.alarms.onAlarm.addListener(quietly(async (alarm) => (isUnblockAlarm(alarm.name) ? reconcile() : undefined)));
+browser.alarms.onAlarm.addListener(quietly(async (alarm) => (isUnblockAlarm(alarm.name) ? onUnblockAlarm(alarm.name) : undefined)));
 browser.tabs.onRemoved.addListener(quietly(forgetTab));
 
 // Statuses are read at onHeadersReceived (live streams never complete, and the sooner a failure is counted the
 // sooner the rule holds the next retry); onErrorOccurred brings network failures and our own blocks. Every
 // listener costs each observed request a hop through the browser process, so there are no others.
-browser.webRequest.onHeadersReceived.addListener(quietly(onHeadersReceived), OBSERVED_FILTER, ['responseHeaders']);
+browser.webRequest.onHeadersReceived.addListener(
+  (details) => {
+    onHeadersReceived(details)?.catch((error: unknown) => console.warn('xtream-error-ux:', error instanceof Error ? error.message : 'error'));
+  },
+  OBSERVED_FILTER,
+  ['responseHeaders'],
+);
 browser.webRequest.onErrorOccurred.addListener(quietly(onErrorOccurred), OBSERVED_FILTER);
 
 /** Sends each tab that talks to a changed host its hosts' views; resolves once every tab has them. */
@@ -92,6 +98,10 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
   switch (message?.type) {
     case 'hello': {
       if (tabId === undefined) return undefined;
+      if (sender.frameId === 0) {
+        forgetBadge(tabId);
+        void reconcile();
+      }
       const info = await tabInfo(tabId);
       const hosts = await Promise.all((info?.hosts ?? []).map(async (host) => viewOf(await guard.check(host))));
       const entries = await recentEntries((entry) => !!info && entry.site === info.site && info.hosts.includes(entry.host) && hosts.some((view) => view.host === entry.host && view.level === 'blocked'));
@@ -148,6 +158,7 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
       if (!TEST_BUILD) return undefined;
       const all = await browser.storage.local.get(null);
       await browser.storage.local.remove(Object.keys(all).filter((key) => key.startsWith(FLOOD_PREFIX) || key.startsWith(TRUSTED_PREFIX)));
+      floodStore.forget();
       await clearRecent();
       await forgetAllTabs();
       await reconcile();

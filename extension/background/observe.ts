@@ -18,18 +18,21 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import { classify } from '../../core/classify.js';
-import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
+import { isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
 import { redactUrl } from '../../core/redact.js';
 import type { FloodStatus } from '../../core/flood-guard.js';
 import type { Diagnosis, Endpoint } from '../../core/types.js';
-import { hostOf } from '../shared/hosts.js';
+import { createEndpointMemo } from '../shared/endpoint-memo.js';
+import { hostOf as parseHost } from '../shared/hosts.js';
 import type { HostView, RecentEntry, TapReport } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
 import { TRUSTED_PREFIX } from '../shared/storage.js';
 import { guard, viewOf } from './guard.js';
 import { remember } from './recent.js';
 import { onViewsChanged, reconcile } from './rules.js';
-import { noteTabHost, tabInfo, waitForTabHost } from './tabs.js';
+import { noteTabHost, tabInfo, tabKnows, waitForTabHost } from './tabs.js';
+
+const describeEndpoint = createEndpointMemo();
 
 const OBSERVED_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'media', 'other', 'object'];
 export const OBSERVED_FILTER: WebRequest.RequestFilter = { urls: ['http://*/*', 'https://*/*'], types: OBSERVED_TYPES };
@@ -196,21 +199,34 @@ function entryId(): string {
   return `${Date.now().toString(36)}-${sequence.toString(36)}`;
 }
 
+/** Host names of URLs (the last 256): every observed request asks for two. */
+const hostNames = new Map<string, string | undefined>();
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  if (hostNames.has(url)) return hostNames.get(url);
+  const host = parseHost(url);
+  if (hostNames.size >= 256) hostNames.delete(hostNames.keys().next().value!);
+  hostNames.set(url, host);
+  return host;
+}
+
 function siteOf(details: { documentUrl?: string; originUrl?: string; initiator?: string }): string | undefined {
   return hostOf(details.documentUrl ?? details.initiator ?? details.originUrl);
 }
 
 async function push(tabId: number, entry: RecentEntry, view: HostView): Promise<void> {
-  await remember(entry);
+  // The page first (the banner is what the viewer waits for), then the recent list.
   try {
     await browser.tabs.sendMessage(tabId, { type: 'diagnosis', entry, view }, { frameId: 0 });
   } catch {
     /* no content script in that tab (yet) */
   }
+  await remember(entry);
 }
 
-async function show(tabId: number, site: string, host: string, diagnosis: Diagnosis, id = entryId()): Promise<void> {
-  const view = viewOf(await guard.check(host));
+/** Shows a diagnosis in the tab; `status` is the guard's answer to the record that counted it, when at hand. */
+async function show(tabId: number, site: string, host: string, diagnosis: Diagnosis, id = entryId(), status?: FloodStatus): Promise<void> {
+  const view = viewOf(status ?? (await guard.check(host)));
   await push(tabId, { id, at: Date.now(), site, host, diagnosis: sanitizeDiagnosis(diagnosis) }, view);
 }
 
@@ -268,15 +284,34 @@ function watchTickets(hosts: ReadonlySet<string>): void {
   event.addListener(onTicketRequest, { urls, types: OBSERVED_TYPES });
 }
 
-export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<void> {
-  if (details.tabId < 0) return;
+/**
+ * Every observed request comes through here, so the common case — a 2xx from a host this tab is known to use,
+ * no ticket waiting, no failures to reset — is decided synchronously from memory: no promise, no storage.
+ */
+export function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsType): Promise<void> | undefined {
+  if (details.tabId < 0) return undefined;
   const endpoint = describeEndpoint(details.url);
+  if (!isPanelEndpoint(endpoint)) return undefined;
   const host = hostOf(details.url);
   const site = siteOf(details);
-  if (!host || !site || !isPanelEndpoint(endpoint)) return;
+  if (!host || !site) return undefined;
   const status = details.statusCode;
-  // Noted before anything awaits: the tap's report of this answer may follow right behind.
-  if (status >= 200 && status < 300 && isApiEndpoint(endpoint) && !endpoint.bulk) noteOk(details.tabId, details.url, host);
+  if (status >= 200 && status < 300) {
+    // Noted before anything awaits: the tap's report of this answer may follow right behind.
+    if (isApiEndpoint(endpoint) && !endpoint.bulk) noteOk(details.tabId, details.url, host);
+    const streamOk = (endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206);
+    const quiet =
+      tabKnows(details.tabId, site, host) &&
+      ticketHosts !== undefined &&
+      !ticketHosts.has(host) &&
+      (!streamOk || (hostsWithFailures !== undefined && !hostsWithFailures.has(host)));
+    if (quiet) return undefined;
+  }
+  return headersReceived(details, endpoint, host, site);
+}
+
+async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType, endpoint: Endpoint, host: string, site: string): Promise<void> {
+  const status = details.statusCode;
   await noteTabHost(details.tabId, site, host);
   await takeTicket(host, endpoint);
   if (status >= 200 && status < 300) {
@@ -305,13 +340,14 @@ export async function onHeadersReceived(details: WebRequest.OnHeadersReceivedDet
   const note: StatusNote = statusNotes.get(key) ?? { at: Date.now(), recorded: [], matched: 0, early: [] };
   statusNotes.set(key, note);
   note.at = Date.now();
-  await recordFailure(host, diagnosis, true);
+  const recorded = await recordFailure(host, diagnosis, true);
+  const id = entryId();
+  const shown = show(details.tabId, site, host, note.early.shift() ?? diagnosis, id, recorded);
   await reconcile();
   // Only now may the tap's report of it be answered: the session rule is in place.
-  const id = entryId();
   note.recorded.push(id);
   for (const wake of [...(statusWaiters.get(key) ?? [])]) wake();
-  await show(details.tabId, site, host, note.early.shift() ?? diagnosis, id);
+  await shown;
 }
 
 const BLOCKED_ERRORS = /ERR_BLOCKED_BY_CLIENT|NS_ERROR_BLOCKED|blocked/i;
@@ -398,9 +434,11 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
   if (report.status < 200 || report.status >= 300 || !body || !isApiEndpoint(endpoint) || endpoint.bulk) return answer();
   const diagnosis = classify({ status: report.status, url: report.url, body, headers });
   if (diagnosis && diagnosis.retry !== 'not-an-error') {
-    await recordFailure(host, diagnosis, false);
+    const status = await recordFailure(host, diagnosis, false);
+    // The banner goes out while the rules are rebuilt; the answer (the tap's go-ahead) waits for the rules.
+    const shown = show(tabId, site, host, diagnosis, undefined, status);
     await reconcile();
-    await show(tabId, site, host, diagnosis);
+    await shown;
   } else if (!diagnosis && provesLogin(body, endpoint)) {
     if (await onLoginSeen(tabId, host, report.url)) await reconcile();
   }

@@ -42,6 +42,12 @@ export async function allTabs(): Promise<Array<[number, TabInfo]>> {
   return Object.entries(await load()).map(([id, info]) => [Number(id), info]);
 }
 
+/** Whether this tab is already known to use `host` on `site` (memory only: false when not loaded yet). */
+export function tabKnows(tabId: number, site: string, host: string): boolean {
+  const known = cache?.[String(tabId)];
+  return !!known && known.site === site && known.hosts.includes(host);
+}
+
 export function noteTabHost(tabId: number, site: string, host: string): Promise<void> {
   const known = cache?.[String(tabId)];
   if (known && known.site === site && known.hosts.includes(host)) return Promise.resolve();

@@ -25,6 +25,7 @@ const ACK_TIMEOUT_MS = 2_000;
 const DEFAULT_IN_FLIGHT = 4;
 const READABLE_TYPE = /json|text|javascript|html|^$/i;
 const MARK = Symbol.for('xtream-error-ux.tap');
+const ABSOLUTE = /^https?:\/\//i;
 
 interface Tracked {
   readonly url: string;
@@ -69,14 +70,26 @@ interface Tracked {
     }
   });
 
+  /**
+   * What a request is, from its URL alone — before anything is cloned or awaited. Remembered per URL (the last
+   * 256, in this page's memory, where the URLs already are): players repeat the same requests.
+   */
+  const tracked = new Map<string, Tracked | null>();
   function track(input: unknown): Tracked | undefined {
     const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input instanceof Request ? input.url : undefined;
     if (!raw) return undefined;
+    const key = ABSOLUTE.test(raw) ? raw : `${location.href}\n${raw}`;
+    const known = tracked.get(key);
+    if (known !== undefined) return known ?? undefined;
+    let result: Tracked | null = null;
     const absolute = new URL(raw, location.href);
-    if (absolute.protocol !== 'http:' && absolute.protocol !== 'https:') return undefined;
-    const endpoint = describeEndpoint(absolute.href);
-    if (!isPanelEndpoint(endpoint)) return undefined;
-    return { url: absolute.href, host: absolute.hostname.toLowerCase(), endpoint, api: isApiEndpoint(endpoint) && !endpoint.bulk };
+    if (absolute.protocol === 'http:' || absolute.protocol === 'https:') {
+      const endpoint = describeEndpoint(absolute.href);
+      if (isPanelEndpoint(endpoint)) result = { url: absolute.href, host: absolute.hostname.toLowerCase(), endpoint, api: isApiEndpoint(endpoint) && !endpoint.bulk };
+    }
+    if (tracked.size >= 256) tracked.delete(tracked.keys().next().value!);
+    tracked.set(key, result);
+    return result ?? undefined;
   }
 
   /**
@@ -101,19 +114,27 @@ interface Tracked {
     return inFlightNow >= gate.attemptsLeft;
   }
 
-  /** Resolves when the request may go: at once when nothing is unsettled, else when it settles or times out. */
+  /**
+   * Resolves when the request may go: at once when nothing holds it (no promise, no timer: the common case),
+   * else when what held it settles (every settle wakes the waiters) or, failing open, after GATE_TIMEOUT_MS.
+   */
   function admission(request: Tracked): Promise<void> | undefined {
     if (!mustWait(request)) return undefined;
-    const deadline = Date.now() + GATE_TIMEOUT_MS;
     return new Promise<void>((resolve) => {
-      const check = () => {
-        if (!mustWait(request) || Date.now() >= deadline) resolve();
-        else {
-          waiters.push(check);
-          setTimeout(check, 100);
-        }
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve();
       };
-      check();
+      const timer = setTimeout(finish, GATE_TIMEOUT_MS);
+      const check = () => {
+        if (done) return;
+        if (mustWait(request)) waiters.push(check);
+        else finish();
+      };
+      waiters.push(check);
     });
   }
 

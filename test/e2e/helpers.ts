@@ -234,8 +234,12 @@ export interface PlayerSite {
   stop(): Promise<void>;
 }
 
-/** Serves /player.html and reverse-proxies everything else to the panel, streaming, byte for byte. */
-export async function startPlayerSite(panelUrl: string): Promise<PlayerSite> {
+/**
+ * Serves /player.html and reverse-proxies everything else to the panel, streaming, byte for byte.
+ * `latencyMs` holds each proxied answer that long (a panel across the internet rather than on loopback).
+ */
+export async function startPlayerSite(panelUrl: string, options: { latencyMs?: number } = {}): Promise<PlayerSite> {
+  const latencyMs = options.latencyMs ?? 0;
   const panel = new URL(panelUrl);
   const server: Server = createServer((req, res) => {
     if (req.url === '/player.html' || req.url === '/') {
@@ -246,8 +250,12 @@ export async function startPlayerSite(panelUrl: string): Promise<PlayerSite> {
     const upstream = httpRequest(
       { host: panel.hostname, port: panel.port, path: req.url, method: req.method, headers: { ...req.headers, host: panel.host } },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const forward = () => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        };
+        if (latencyMs > 0) setTimeout(forward, latencyMs);
+        else forward();
       },
     );
     upstream.on('error', () => res.destroy());
