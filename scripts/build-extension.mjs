@@ -4,8 +4,9 @@
  *   dist/extension/chrome/   dist/extension/chrome.zip
  *   dist/extension/firefox/  dist/extension/firefox.zip
  *
- * Every entry is bundled by esbuild as a classic script (IIFE): Chrome's service worker could be a module,
- * but Firefox's background scripts and every content script cannot — one format for all is simpler.
+ * Background, content script and main-world tap are bundled by esbuild as classic scripts (IIFE): Chrome's
+ * service worker could be a module, but Firefox's background scripts and every content script cannot. The
+ * popup and options pages load ES modules and share one chunk.
  * Locale JSON is copied for runtime loading (service workers forbid import()), `_locales/<lng>/messages.json`
  * is generated from locales/<lng>/extension.json for the store name and description.
  *
@@ -34,10 +35,14 @@ const testThresholds = testBuild && flag('--short-durations') ? { quietMs: 6_000
 const outRoot = resolve(root, option('--out') ?? 'dist/extension');
 const browsers = option('--browser') ? [option('--browser')] : ['chrome', 'firefox'];
 
-const ENTRIES = {
+/** Classic scripts (IIFE): Firefox's background scripts and every content script can't be ES modules. */
+const SCRIPTS = {
   background: 'extension/background/index.ts',
   'content/banners': 'extension/content/banners.ts',
   'page/tap': 'extension/page/tap.ts',
+};
+/** The extension's own pages load ES modules, so popup and options share one chunk (lit, components, core). */
+const PAGES = {
   'popup/popup': 'extension/popup/popup.ts',
   'options/options': 'extension/options/options.ts',
 };
@@ -56,25 +61,44 @@ function manifestFor(browser) {
   return manifest;
 }
 
+/**
+ * i18next → components/i18next-lite.ts, as in the script-tag build: the extension uses only what core/i18n and
+ * the elements use (resource bundles, getFixedT, `{{var}}`, plural suffixes, fallback to English), which the lite
+ * resolver gives key for key like i18next (test/browser/i18next-lite.test.ts, every locale). Real i18next is
+ * ~40 KB minified in each bundle that imports core/i18n — the background and content script included, where
+ * its module-level side effects kept it even unused.
+ */
+const i18nextLite = {
+  name: 'i18next-lite',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^i18next$/ }, () => ({ path: join(root, 'components/i18next-lite.ts') }));
+  },
+};
+
 async function bundle(browser, out) {
-  await build({
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
+  const common = {
     outdir: out,
     bundle: true,
-    format: 'iife',
     target: TARGETS[browser],
     platform: 'browser',
-    minify: false,
+    // Whitespace and syntax only: names stay, so stack traces and store reviewers can still read the code.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    minifyIdentifiers: false,
     treeShaking: true,
     legalComments: 'inline',
     charset: 'utf8',
     logLevel: 'warning',
+    plugins: [i18nextLite],
     define: {
       __XUX_TEST_BUILD__: JSON.stringify(testBuild),
       __XUX_BROWSER__: JSON.stringify(browser),
       __XUX_TEST_THRESHOLDS__: JSON.stringify(testThresholds),
     },
-  });
+  };
+  const entries = (map) => Object.fromEntries(Object.entries(map).map(([name, file]) => [name, join(root, file)]));
+  await build({ ...common, entryPoints: entries(SCRIPTS), format: 'iife' });
+  await build({ ...common, entryPoints: entries(PAGES), format: 'esm', splitting: true, chunkNames: 'chunks/[name]-[hash]' });
 }
 
 function copyLocales(out) {

@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { html, nothing, type TemplateResult } from 'lit';
 import { XtreamErrorBanner } from '../../components/error-banner/error-banner.js';
-import { configureI18n, createI18n, resolveLanguage, SUPPORTED_LANGUAGES, type XtreamI18n } from '../../core/i18n.js';
+import { configureI18n, resolveLanguage, SUPPORTED_LANGUAGES, type XtreamI18n } from '../../core/i18n.js';
 import { fetchLocaleLoader } from '../../core/locale-loaders.js';
 import type { HostView, Overview, RecentEntry, Request } from './messages.js';
 
@@ -15,19 +15,25 @@ export function send<T>(message: Request): Promise<T> {
 
 export type T = (key: string, options?: Record<string, unknown>) => string;
 
-/** Strings of the extension's own pages: locales/<lng>/extension.json, beside errors and ui. */
+const EXTENSION_NS = 'xtream-extension';
+
+/**
+ * Strings of the extension's own pages: locales/<lng>/extension.json, beside errors and ui, in the one i18n
+ * instance the page's <xtream-error-banner>s use (its own namespace; each file is fetched once).
+ */
 export async function pageI18n(language: string): Promise<{ t: T; language: string; i18n: XtreamI18n }> {
   const loader = fetchLocaleLoader(browser.runtime.getURL(''));
   const i18n = configureI18n({ loader, lng: language });
   // Not components/define.ts: it bundles every language; here locales load from the extension's own files.
   if (!customElements.get('xtream-error-banner')) customElements.define('xtream-error-banner', XtreamErrorBanner);
-  const resolved = await i18n.setLanguage(language);
-  const own = createI18n({ loader });
-  const extension = await loader(resolved, 'extension' as never).catch(() => loader('en', 'extension' as never));
-  own.i18next.addResourceBundle(resolved, 'xtream-extension', extension, true, true);
-  if (resolved !== 'en') own.i18next.addResourceBundle('en', 'xtream-extension', await loader('en', 'extension' as never), true, true);
-  await own.setLanguage(resolved);
-  const t: T = (key, options) => own.i18next.getFixedT(resolved, 'xtream-extension')(key, options) as string;
+  const [resolved, english] = await Promise.all([i18n.setLanguage(language), loader('en', 'extension' as never)]);
+  i18n.i18next.addResourceBundle('en', EXTENSION_NS, english, true, true);
+  if (resolved !== 'en') {
+    const own = await loader(resolved, 'extension' as never).catch(() => undefined);
+    if (own) i18n.i18next.addResourceBundle(resolved, EXTENSION_NS, own, true, true);
+  }
+  const fixed = i18n.i18next.getFixedT(resolved);
+  const t: T = (key, options) => fixed(`${EXTENSION_NS}:${key}`, options) as string;
   document.documentElement.lang = resolved;
   document.documentElement.dir = i18n.dir(resolved);
   return { t, language: resolved, i18n };
