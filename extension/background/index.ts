@@ -68,7 +68,8 @@ async function pushViews(views: ReadonlyMap<string, HostView>, changed: Readonly
     if (!info.hosts.some((host) => changed.has(host))) continue;
     const hosts = info.hosts.map((host) => views.get(host)).filter((view) => view !== undefined);
     const message: Push = { type: 'hosts', hosts };
-    sends.push(browser.tabs.sendMessage(tabId, message).catch(() => undefined));
+    // Bounded: a tab that doesn't answer (busy, or no content script) must not hold up the rules.
+    sends.push(Promise.race([browser.tabs.sendMessage(tabId, message).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000))]));
   }
   await Promise.all(sends);
 }
@@ -148,7 +149,7 @@ async function handle(message: Request, sender: Runtime.MessageSender): Promise<
     }
     case 'enable-site':
       // Only from our own pages (the popup), never from a content script.
-      if (tabId !== undefined) return undefined;
+      if (!sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
       await expectGrant(message.tabId, message.origins);
       return true;
     case 'clear-recent':

@@ -181,6 +181,7 @@ function provesLogin(body: string, endpoint: Endpoint): boolean {
  * in the count. Answers whether it reset.
  */
 async function onLoginSeen(tabId: number, host: string, url: string): Promise<boolean> {
+  if (hostsWithFailures && !hostsWithFailures.has(host)) return false; // nothing to reset (and no 2xx was noted)
   if (!(await claimOk(tabId, url))) return false;
   return withHost(host, async () => {
     const status = await guard.check(host);
