@@ -1,9 +1,9 @@
 /**
  * The script-tag build's stand-in for i18next: only the part of its API core/i18n.ts and the elements use
  * (resource bundles without `resources` at init, getFixedT with namespaces, `{{var}}` interpolation, plural suffixes through
- * Intl.PluralRules, returnObjects, defaultValue, fallback to English). It exists for one reason: the script tag's
- * 28 KB gzip budget, which i18next alone (16 KB) would break. Bundler builds and the extension use real i18next;
- * test/browser/i18next-lite.test.ts checks this gives the same string as i18next for every key of every locale.
+ * Intl.PluralRules, returnObjects, defaultValue, fallback to English). It exists for size: the script tag's
+ * 28 KB gzip budget, which i18next alone (16 KB) would break, and the extension's bundles. Bundler builds of the
+ * library use real i18next (a portal's own instance can be adopted); test/browser/i18next-lite.test.ts checks this gives the same string as i18next for every key of every locale.
  */
 type Resources = Record<string, unknown>;
 type Options = Record<string, unknown> & { count?: number; returnObjects?: boolean; defaultValue?: unknown; lng?: string };

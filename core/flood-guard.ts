@@ -309,8 +309,13 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
       timedRetryAt = state.retryAfterUntil;
       timedLevel = 'blocked';
     } else if (state.backoffUntil !== undefined) {
-      timedReason = 'backoff';
-      timedRetryAt = state.backoffUntil;
+      // A person's ticket goes past the backoff, not past its minimum gap (a strict panel's 2-second chain).
+      const until =
+        ticket && state.lastFailureAt !== undefined ? Math.min(state.backoffUntil, state.lastFailureAt + backoff.minMs) : state.backoffUntil;
+      if (until > at) {
+        timedReason = 'backoff';
+        timedRetryAt = until;
+      }
     }
 
     const level: FloodLevel = personalReason ? 'blocked' : timedLevel;

@@ -69,6 +69,22 @@ describe('flood guard levels', () => {
     assert.equal(second.reason, 'threshold');
   });
 
+  it('a ticket goes past the backoff after the ninth failure, not past its 2.5-second minimum gap', async () => {
+    const { guard, clock } = setup();
+    await fail(guard, clock, 9);
+    const paused = await guard.check(KEY);
+    assert.equal(paused.reason, 'threshold');
+    await guard.allowOnce(KEY);
+    const soon = await guard.check(KEY);
+    assert.deepEqual([soon.allowed, soon.reason], [false, 'backoff'], 'right after a failure a strict panel would chain it');
+    assert.equal(soon.retryAt! - clock.now(), 2_500, 'the minimum gap, not the 60 s backoff an automatic retry waits');
+    clock.advanceTo(soon.retryAt!);
+    const ready = await guard.begin(KEY);
+    assert.equal(ready.allowed, true, 'the person’s one request goes once the gap has passed');
+    const next = await guard.begin(KEY);
+    assert.equal(next.allowed, false);
+  });
+
   it('mirrors the panel block at the tenth failure, resumes up to 19, and pauses again', async () => {
     const { guard, clock } = setup();
     await fail(guard, clock, 9);
