@@ -135,6 +135,8 @@ export async function launch(name: BrowserName, extensionDir: string, options: {
     base,
     async inExtension<T>(fn: string) {
       const target = (await page())!;
+      // A page found while it still loads (the install-time tab, in Firefox) has no extension API for a moment.
+      await waitFor(async () => (await target.evaluate('Boolean(globalThis.browser ?? globalThis.chrome)').catch(() => false)) === true, 10_000, 50);
       return target.evaluate(`(async () => { const api = globalThis.browser ?? globalThis.chrome; ${fn} })()`) as Promise<T>;
     },
     message<T>(message: unknown) {
