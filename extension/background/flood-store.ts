@@ -12,30 +12,18 @@
 import type { Storage } from 'webextension-polyfill';
 import { reviveFloodState, type FloodState, type FloodStateChange, type FloodStore } from '../../core/stores/types.js';
 import { FLOOD_PREFIX } from '../shared/storage.js';
+import { keyedQueue } from './waits.js';
 
 type Area = Pick<Storage.StorageArea, 'get' | 'set' | 'remove'>;
 
 export function createStorageFloodStore(area: Area): FloodStore & { forget(): void } {
-  const queues = new Map<string, Promise<unknown>>();
   /** Known states (undefined: known to be absent). A key missing from the map has not been read yet. */
   const cache = new Map<string, FloodState | undefined>();
   /** All keys in storage, once listed. */
   let keys: Set<string> | undefined;
 
 
-  function serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    queues.set(key, settled);
-    void settled.then(() => {
-      if (queues.get(key) === settled) queues.delete(key);
-    });
-    return run;
-  }
+  const serialize = keyedQueue();
 
   async function read(key: string): Promise<FloodState | undefined> {
     if (cache.has(key)) return cache.get(key);

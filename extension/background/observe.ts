@@ -27,6 +27,7 @@ import { hostOf as parseHost } from '../shared/hosts.js';
 import type { HostView, RecentEntry, TapReport } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
 import { TRUSTED_PREFIX } from '../shared/storage.js';
+import { keyedQueue, wakeups } from './waits.js';
 import { guard, viewOf } from './guard.js';
 import { remember } from './recent.js';
 import { onViewsChanged, reconcile } from './rules.js';
@@ -52,7 +53,7 @@ interface StatusNote {
 }
 const STATUS_NOTE_MS = 5_000;
 const statusNotes = new Map<string, StatusNote>();
-const statusWaiters = new Map<string, Set<() => void>>();
+const statusWaiters = wakeups();
 const countedRequests = new Set<string>();
 
 function noteKey(tabId: number, url: string, status: number): string {
@@ -64,19 +65,7 @@ function prune(now: number): void {
 }
 
 /** Runs one host's count changes one at a time (a check and the record it decides stay together). */
-const hostQueues = new Map<string, Promise<unknown>>();
-function withHost<T>(host: string, task: () => Promise<T>): Promise<T> {
-  const run = (hostQueues.get(host) ?? Promise.resolve()).then(task, task);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  hostQueues.set(host, settled);
-  void settled.then(() => {
-    if (hostQueues.get(host) === settled) hostQueues.delete(host);
-  });
-  return run;
-}
+const withHost = keyedQueue();
 
 /**
  * The last failure webRequest itself counted for a host (`trusted:<host>` in storage.local): what a body-only
@@ -102,7 +91,7 @@ function recordFailure(host: string, diagnosis: Diagnosis, trusted: boolean): Pr
  */
 const OK_NOTE_MS = 5_000;
 const okNotes = new Map<string, number[]>();
-const okWaiters = new Map<string, Set<() => void>>();
+const okWaiters = wakeups();
 let hostsWithFailures: ReadonlySet<string> | undefined;
 onViewsChanged((views) => {
   hostsWithFailures = new Set([...views.values()].filter((view) => view.failures > 0 || view.level !== 'ok').map((view) => view.host));
@@ -118,7 +107,7 @@ function noteOk(tabId: number, url: string, host: string): void {
   const times = (okNotes.get(key) ?? []).filter((at) => now - at <= OK_NOTE_MS);
   times.push(now);
   okNotes.set(key, times);
-  for (const wake of [...(okWaiters.get(key) ?? [])]) wake();
+  okWaiters.wake(key);
 }
 
 /** Takes one 2xx webRequest saw for this tab and (redacted) URL; waits briefly, as a report can overtake it. */
@@ -136,18 +125,7 @@ async function claimOk(tabId: number, url: string, timeoutMs = 500): Promise<boo
   if (take()) return true;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    await new Promise<void>((resolve) => {
-      const waiters = okWaiters.get(key) ?? new Set();
-      okWaiters.set(key, waiters);
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        if (!waiters.size) okWaiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      waiters.add(done);
-    });
+    await okWaiters.wait(key, deadline);
     if (take()) return true;
   }
   return false;
@@ -347,7 +325,7 @@ async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType,
   await reconcile();
   // Only now may the tap's report of it be answered: the session rule is in place.
   note.recorded.push(id);
-  for (const wake of [...(statusWaiters.get(key) ?? [])]) wake();
+  statusWaiters.wake(key);
   await shown;
 }
 
@@ -407,18 +385,7 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
     const deadline = Date.now() + 1_000;
     let id = claim();
     while (id === undefined && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const waiters = statusWaiters.get(key) ?? new Set();
-        statusWaiters.set(key, waiters);
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(done);
-          if (!waiters.size) statusWaiters.delete(key);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-        waiters.add(done);
-      });
+      await statusWaiters.wait(key, deadline);
       id = claim();
     }
     const explained = body && isApiEndpoint(endpoint) ? classify({ status: report.status, url: report.url, body, headers }) : null;
