@@ -77,3 +77,11 @@ export function isApiEndpoint(endpoint: Endpoint): boolean {
 export function isPanelEndpoint(endpoint: Endpoint): boolean {
   return endpoint.kind !== 'stream-api' && endpoint.kind !== 'other';
 }
+
+/**
+ * A stream answering 200/206: an authentication that succeeded, proven without reading a body. Not an m3u8: a
+ * masked panel serves its "expired" video playlist with 200.
+ */
+export function streamAnswered(endpoint: Endpoint, status: number): boolean {
+  return (endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206) && endpoint.extension !== 'm3u8';
+}

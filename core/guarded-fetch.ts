@@ -4,7 +4,7 @@
  * EPG bodies are never read, teed or buffered. The Response it returns is the original, untouched.
  */
 import { classify } from './classify.js';
-import { describeEndpoint } from './endpoints.js';
+import { describeEndpoint, streamAnswered } from './endpoints.js';
 import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome, type FloodRequest } from './flood-guard.js';
 import type { Diagnosis, Endpoint } from './types.js';
 
@@ -209,8 +209,7 @@ function provesAuthentication(endpoint: Endpoint, status: number, body: unknown)
   switch (endpoint.kind) {
     case 'stream':
     case 'stream-token':
-      // A masked panel serves its "expired" video playlist with 200: an m3u8 proves nothing.
-      return (status === 200 || status === 206) && endpoint.extension !== 'm3u8';
+      return streamAnswered(endpoint, status);
     case 'player-api':
     case 'panel-api': {
       const auth = field(field(body, 'user_info'), 'auth');

@@ -1,6 +1,6 @@
 /** The one flood guard of the extension: the core guard over storage.local, pausing 3 short of each block. */
 import browser from 'webextension-polyfill';
-import { createFloodGuard, type FloodStatus } from '../../core/flood-guard.js';
+import { createFloodGuard, defaultFloodBackoff, type FloodStatus } from '../../core/flood-guard.js';
 import { EXTENSION_FLOOD_MARGIN, TEST_BACKOFF, TEST_THRESHOLDS } from '../shared/build-flags.js';
 import type { HostView } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
@@ -8,6 +8,9 @@ import { createStorageFloodStore } from './flood-store.js';
 
 /** The guard's store (the background is its only writer); rules.ts reads the raw times to schedule alarms. */
 export const floodStore = createStorageFloodStore(browser.storage.local);
+
+/** The longest wait after a failure (the shipped build: the core's 60 s). */
+export const backoffMaxMs = (TEST_BACKOFF ?? defaultFloodBackoff).maxMs ?? defaultFloodBackoff.maxMs;
 
 export const guard = createFloodGuard({
   margin: EXTENSION_FLOOD_MARGIN,

@@ -7,7 +7,7 @@ import { LOCALE_FILES as CORE_LOCALE_FILES, SUPPORTED_LANGUAGES } from '../../co
 import { TEST_BUILD } from '../shared/build-flags.js';
 import type { FloodStatus } from '../../core/flood-guard.js';
 import type { HelloReply, HostView, Overview, Push, Request, TapReply } from '../shared/messages.js';
-import { FLOOD_PREFIX, migrate, TRUSTED_PREFIX } from '../shared/storage.js';
+import { FLOOD_PREFIX, TRUSTED_PREFIX } from '../shared/storage.js';
 import { grantedOrigins, syncContentScripts } from './content-scripts.js';
 import { expectGrant, onGranted } from './enable.js';
 import { floodStore, guard, viewOf } from './guard.js';
@@ -16,6 +16,7 @@ import { OBSERVED_FILTER, onErrorOccurred, onHeadersReceived, onTapReport } from
 import { clearRecent, recentEntries } from './recent.js';
 import { forgetBadge, isUnblockAlarm, onUnblockAlarm, onViewsChanged, reconcile } from './rules.js';
 import { allTabs, forgetAllTabs, forgetTab, tabInfo } from './tabs.js';
+import { ready } from './ready.js';
 
 function quietly<A extends unknown[]>(handler: (...args: A) => Promise<unknown>): (...args: A) => void {
   return (...args) => {
@@ -23,7 +24,6 @@ function quietly<A extends unknown[]>(handler: (...args: A) => Promise<unknown>)
   };
 }
 
-const ready = migrate(browser.storage.local).catch(() => undefined);
 
 async function start(): Promise<void> {
   await ready;

@@ -7,7 +7,7 @@
  * A tap report about a status failure is never counted: its body only explains the status (same entry id).
  *
  * Successes reset the count (as the panel does):
- * - a stream answering 200/206, seen by webRequest, is trusted: it resets the count and lifts any pause;
+ * - a stream answering 200/206 (not an m3u8: a masked panel's "expired" playlist answers 200), seen by webRequest, is trusted: it resets the count and lifts any pause;
  * - a body-only success (player_api `user_info.auth` 1 and Active, a Stalker profile with status 0) comes from
  *   the tap, which the page could forge. It resets the count only when all of these hold (onLoginSeen):
  *   webRequest itself saw a 2xx for that tab and URL, not yet matched with another report; the guard is not
@@ -18,7 +18,7 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import { classify } from '../../core/classify.js';
-import { isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
+import { isApiEndpoint, isPanelEndpoint, streamAnswered } from '../../core/endpoints.js';
 import { redactUrl } from '../../core/redact.js';
 import type { FloodStatus } from '../../core/flood-guard.js';
 import type { Diagnosis, Endpoint } from '../../core/types.js';
@@ -28,7 +28,7 @@ import type { HostView, RecentEntry, TapReport } from '../shared/messages.js';
 import { sanitizeDiagnosis } from '../shared/sanitize.js';
 import { TRUSTED_PREFIX } from '../shared/storage.js';
 import { keyedQueue, wakeups } from './waits.js';
-import { guard, viewOf } from './guard.js';
+import { backoffMaxMs, guard, viewOf } from './guard.js';
 import { remember } from './recent.js';
 import { onViewsChanged, reconcile } from './rules.js';
 import { noteTabHost, tabInfo, tabKnows, waitForTabHost } from './tabs.js';
@@ -68,19 +68,29 @@ function prune(now: number): void {
 const withHost = keyedQueue();
 
 /**
- * The last failure webRequest itself counted for a host (`trusted:<host>` in storage.local): what a body-only
- * success may not take back. Written before the failure is recorded, removed by a trusted success.
+ * What webRequest itself saw fail for a host (`trusted:<host>` in storage.local), which a body-only success may
+ * not take back: `at`, the last failure the panel counts; `waitAt`, the last failure of any kind (a 5xx or a
+ * network error is not counted, yet sets the backoff). Written before the failure is recorded, removed by a
+ * trusted success.
  */
-async function statusFailureAt(host: string): Promise<number | undefined> {
+interface TrustedFailures {
+  at?: number;
+  waitAt?: number;
+}
+async function trustedFailures(host: string): Promise<TrustedFailures> {
   const key = TRUSTED_PREFIX + host;
-  const value = (await browser.storage.local.get(key))[key] as { at?: unknown } | undefined;
-  return typeof value?.at === 'number' ? value.at : undefined;
+  const value = (await browser.storage.local.get(key))[key] as { at?: unknown; waitAt?: unknown } | undefined;
+  return { at: typeof value?.at === 'number' ? value.at : undefined, waitAt: typeof value?.waitAt === 'number' ? value.waitAt : undefined };
 }
 
 /** Records a failure; `trusted` when webRequest saw it (a status), not the page's tap. */
 function recordFailure(host: string, diagnosis: Diagnosis, trusted: boolean): Promise<FloodStatus> {
   return withHost(host, async () => {
-    if (trusted && diagnosis.flood !== 'none') await browser.storage.local.set({ [TRUSTED_PREFIX + host]: { at: Date.now() } });
+    if (trusted) {
+      const now = Date.now();
+      const before = await trustedFailures(host);
+      await browser.storage.local.set({ [TRUSTED_PREFIX + host]: { at: diagnosis.flood !== 'none' ? now : before.at, waitAt: now } });
+    }
     return guard.record(host, diagnosis);
   });
 }
@@ -165,8 +175,10 @@ async function onLoginSeen(tabId: number, host: string, url: string): Promise<bo
     const status = await guard.check(host);
     if (status.failures === 0 && status.level === 'ok') return false;
     if (status.level === 'blocked') return false; // a pause, a block, a hard stop: only a trusted success or time
-    const trustedAt = await statusFailureAt(host);
-    if (trustedAt !== undefined && Date.now() - trustedAt <= guard.thresholds.quietMs + 1_000) return false;
+    const trusted = await trustedFailures(host);
+    if (trusted.at !== undefined && Date.now() - trusted.at <= guard.thresholds.quietMs + 1_000) return false;
+    // Nor the backoff a failure webRequest saw has set (counted or not: a 5xx, a network error).
+    if (trusted.waitAt !== undefined && Date.now() - trusted.waitAt <= backoffMaxMs + 1_000) return false;
     await guard.record(host, 'success');
     return true;
   });
@@ -278,7 +290,7 @@ export function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsTy
   if (status >= 200 && status < 300) {
     // Noted before anything awaits: the tap's report of this answer may follow right behind.
     if (isApiEndpoint(endpoint) && !endpoint.bulk) noteOk(details.tabId, details.url, host);
-    const streamOk = (endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206);
+    const streamOk = streamAnswered(endpoint, status);
     const quiet =
       tabKnows(details.tabId, site, host) &&
       ticketHosts !== undefined &&
@@ -296,7 +308,7 @@ async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType,
   if (status >= 200 && status < 300) {
     // A stream answering is a successful authentication (trusted: webRequest saw it): the count restarts,
     // a pause ends. An API 200 proves nothing until its body is read (onLoginSeen).
-    if ((endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206)) {
+    if (streamAnswered(endpoint, status)) {
       const reset = await withHost(host, async () => {
         const before = await guard.check(host);
         if (before.failures === 0 && before.level === 'ok') return false;

@@ -5,11 +5,13 @@
 import browser from 'webextension-polyfill';
 import type { RecentEntry } from '../shared/messages.js';
 import { RECENT_LIMIT, readRecent } from '../shared/storage.js';
+import { ready } from './ready.js';
 
 let queue: Promise<unknown> = Promise.resolve();
 let cached: RecentEntry[] | undefined;
 
 async function load(): Promise<RecentEntry[]> {
+  await ready; // a list read before migration would overwrite the migrated one
   cached ??= readRecent((await browser.storage.local.get('recent')).recent);
   return cached;
 }

@@ -115,9 +115,11 @@ export function onUnblockAlarm(name: string): Promise<void> {
  */
 function nextChange(status: FloodStatus, state: FloodState | undefined): number | undefined {
   const now = Date.now();
-  const times = [status.retryAt, state?.backoffUntil, state?.retryAfterUntil, state?.blockedUntil].filter(
+  const times = [state?.backoffUntil, state?.retryAfterUntil, state?.blockedUntil].filter(
     (time): time is number => time !== undefined && time > now,
   );
+  // The status's own end, even when it passed between the snapshot and now: an alarm must still come to lift it.
+  if (status.retryAt !== undefined) times.push(Math.max(status.retryAt, now + 1));
   // Whole milliseconds: browsers keep alarm times as integers, and an unchanged alarm is left alone.
   return times.length ? Math.ceil(Math.min(...times)) : undefined;
 }
