@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { catalog, classify, describeAccount, describeEndpoint } from '../../core/index.js';
+import { catalog, classify, describeAccount, describeEndpoint, streamAnswered } from '../../core/index.js';
 
 const NGINX_404 =
   '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
@@ -258,5 +258,16 @@ describe('classify never throws', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('streamAnswered', () => {
+  it('takes a stream answering 200/206 as a login that worked — but not an m3u8, which a masked panel serves for an expired account', () => {
+    const ts = describeEndpoint('http://p.test/live/u/p/12.ts');
+    assert.equal(streamAnswered(ts, 200), true);
+    assert.equal(streamAnswered(ts, 206), true);
+    assert.equal(streamAnswered(ts, 204), false);
+    assert.equal(streamAnswered(describeEndpoint('http://p.test/live/u/p/12.m3u8'), 200), false);
+    assert.equal(streamAnswered(describeEndpoint('http://p.test/player_api.php?username=u&password=p'), 200), false);
   });
 });
