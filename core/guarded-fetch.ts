@@ -62,6 +62,8 @@ function describe(url: string): Described {
  * `null` for it below 400) and a list holds no `user_info` or Stalker profile. The most common
  * API answer, so it skips classify (test/unit/guarded-fetch.test.ts holds classify to this).
  */
+const LIST_START = /^\s*\[/;
+
 function isPlainList(status: number, body: unknown): boolean {
   return status >= 200 && status < 400 && Array.isArray(body);
 }
@@ -318,8 +320,10 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
       const contentType = headers.get('content-type')?.toLowerCase() ?? '';
       const length = headers.get('content-length');
       const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response.clone(), length) : undefined;
-      const body = parseBody(text, contentType);
-      if (!isPlainList(status, body)) {
+      // A 2xx/3xx list (categories, streams — up to the read limit) is never an error: not even parsed.
+      const list = status >= 200 && status < 400 && text !== undefined && LIST_START.test(text);
+      const body = list ? undefined : parseBody(text, contentType);
+      if (!list && !isPlainList(status, body)) {
         diagnosis = classify({ status, url, headers, body }, { now: guard.now });
         outcome = diagnosis ?? (provesAuthentication(endpoint, status, body) ? 'success' : 'neutral');
       }
