@@ -168,7 +168,7 @@ export function createI18n(options: I18nOptions = {}): XtreamI18n {
   let current = adopted ? resolveLanguage(adopted.language) : SOURCE_LANGUAGE;
   const onHostChange = (lng: string) => {
     current = resolveLanguage(lng);
-    void load(lng, ['ui']).then(notify);
+    void load(lng, ['ui']).then(notify); // the language changed: everyone re-renders, loaded or not
   };
   if (adopted) adopted.on('languageChanged', onHostChange);
 
