@@ -163,11 +163,11 @@ interface Tracked {
   }
 
   /** The credentials a URL carries, so that a body echoing them can be scrubbed literally too. */
-  function secretsOf(url: string): string[] {
+  function secretsOf(url: string, redactedUrl: string): string[] {
     const secrets: string[] = [];
     try {
       const parsed = new URL(url);
-      const redacted = new URL(redactUrl(url));
+      const redacted = new URL(redactedUrl);
       for (const [name, value] of parsed.searchParams) if (redacted.searchParams.get(name) !== value && value) secrets.push(value);
       const rawSegments = parsed.pathname.split('/');
       const redactedSegments = redacted.pathname.split('/');
@@ -201,8 +201,8 @@ interface Tracked {
   }
 
   /** A redacted summary of a body: Xtream `user_info` reduced to its facts; anything else redacted and cut. */
-  function summarize(text: string, url: string): string {
-    const secrets = secretsOf(url);
+  function summarize(text: string, url: string, redactedUrl: string): string {
+    const secrets = secretsOf(url, redactedUrl);
     try {
       const parsed = JSON.parse(text) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'user_info' in parsed) {
@@ -248,12 +248,13 @@ interface Tracked {
   }
 
   function report(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
+    const url = redactUrl(request.url);
     const message: TapReport = {
       id,
-      url: redactUrl(request.url),
+      url,
       status,
       contentType: contentType ? contentType.slice(0, 100) : undefined,
-      body: text === undefined ? undefined : summarize(text, request.url),
+      body: text === undefined ? undefined : summarize(text, request.url, url),
     };
     document.dispatchEvent(new CustomEvent(PAGE_REPORT_EVENT, { detail: JSON.stringify(message) }));
   }
