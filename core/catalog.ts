@@ -132,6 +132,11 @@ const entries: Record<string, Draft> = {
   STALKER_HANDSHAKE_REFUSED: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'error', httpStatus: [200], fixer: ['provider', 'viewer'], retry: 'after-action', flood: 'auth', documented: false },
   /** get_profile `status: 1`: the device/account is blocked on the portal. */
   STALKER_ACCOUNT_BLOCKED: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'error', httpStatus: [200], fixer: ['provider'], retry: 'after-action', flood: 'auth', definitive: true, documented: false },
+  /**
+   * A Stalker `get_profile` the guard would not send: it has no serial number (`sn`), and XC_VM bans an IP at
+   * once for that (its MAGSCAN log code). The player must send the device's serial.
+   */
+  MAGSCAN: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'error', httpStatus: [], fixer: ['app'], retry: 'after-action', definitive: true, documented: false },
   /** get_profile `status: 2`: the portal wants a login and password for this device. */
   STALKER_LOGIN_REQUIRED: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'warning', httpStatus: [200], fixer: ['viewer'], retry: 'after-action', documented: false },
 

@@ -1,5 +1,6 @@
-import { catalog, lookup, type CatalogEntry, type Source } from './catalog.js';
-import { describeEndpoint, isApiEndpoint } from './endpoints.js';
+import { catalog, lookup, type CatalogEntry, type FloodCount, type Source } from './catalog.js';
+import { describeEndpoint } from './endpoints.js';
+import { maskedMeaning } from './panel-rules.js';
 import { redactText } from './redact.js';
 import type { AccountFacts, Diagnosis, Endpoint, Observation } from './types.js';
 
@@ -211,11 +212,15 @@ interface Found {
   serverMessage?: string;
   details?: string;
   masked?: boolean;
+  /** How the panel counts it, where a panel rule says it differs from the catalog (the replacement video: never). */
+  flood?: FloodCount;
   account?: AccountFacts;
 }
 
 interface Context {
   status?: number;
+  /** The raw URL (only matched by panel rules, never kept: `endpoint.url` is the redacted one). */
+  url?: string;
   endpoint?: Endpoint;
   serverTime?: number;
   retryAfterMs?: number;
@@ -255,7 +260,7 @@ function build(found: Found, context: Context): Diagnosis {
     severity: entry.severity,
     fixer: entry.fixer,
     retry: entry.retry,
-    flood: entry.flood,
+    flood: found.flood ?? entry.flood,
     definitive: entry.definitive,
   };
   if (httpStatus !== undefined) diagnosis.httpStatus = httpStatus;
@@ -372,16 +377,6 @@ const STALKER_TEXT: Record<string, string> = {
   'access denied': 'STALKER_ACCESS_DENIED',
 };
 
-function looksLikeHtml404(body: string): boolean {
-  return /<title>\s*404 Not Found\s*<\/title>|<h1>\s*404 Not Found\s*<\/h1>|<center>\s*nginx/i.test(body.slice(0, 4096));
-}
-
-function isExpiredVideoPlaylist(body: string): boolean {
-  if (body.length > 2048 || !body.trimStart().startsWith('#EXTM3U')) return false;
-  const uris = body.split(/\r?\n/).filter((line) => line.trim() && !line.startsWith('#'));
-  return uris.length > 0 && uris.length <= 3 && uris.every((uri) => /(^|\/)auth\//i.test(uri));
-}
-
 function fromObjectBody(body: unknown, context: Context, options: ClassifyOptions): Found | null | undefined {
   if (Array.isArray(body)) return undefined;
   if (!isRecord(body)) return undefined;
@@ -429,14 +424,9 @@ function fromBody(body: unknown, context: Context, options: ClassifyOptions): Fo
     const stalker = STALKER_TEXT[trimmed.toLowerCase().replace(/\.$/, '')];
     if (stalker) return { code: stalker, source: 'stalker', serverMessage: trimmed };
     const status = context.status;
-    const kind = context.endpoint?.kind;
-    // A masked panel answers a wrong login with a fake web-server 404, on its API and on get.php / xmltv.php alike.
-    if (status === 404 && looksLikeHtml404(trimmed) && kind && (isApiEndpoint(context.endpoint!) || kind === 'playlist' || kind === 'epg')) {
-      return { code: 'AUTH_FAILED', masked: true };
-    }
-    if ((status === undefined || status < 300) && isExpiredVideoPlaylist(trimmed)) {
-      return { code: 'USER_EXPIRED', masked: true };
-    }
+    // A masked panel's fake web-server 404, or its replacement-video playlist (core/panel-rules.ts).
+    const masked = maskedMeaning(context.endpoint, status, trimmed, context.url);
+    if (masked) return { code: masked.code, masked: true, flood: masked.flood };
     const success = status !== undefined && status < 300;
     if (success && trimmed.length > SHORT_TEXT) return undefined;
     const named = namedCode(trimmed);
@@ -499,6 +489,7 @@ function classifyObservation(observation: Record<string, unknown>, options: Clas
   const url = get(observation, 'url');
   const context: Context = {
     status,
+    url: typeof url === 'string' ? url : url instanceof URL ? url.href : undefined,
     endpoint: typeof url === 'string' || url instanceof URL ? describeEndpoint(url) : undefined,
     serverTime,
     retryAfterMs: parseRetryAfter(header('retry-after'), serverTime, now),
@@ -511,17 +502,22 @@ function classifyObservation(observation: Record<string, unknown>, options: Clas
     return failure ? build(failure, context) : null;
   }
 
-  const found = fromBody(get(observation, 'body'), context, options);
+  const body = get(observation, 'body');
+  const emptyBody = body === undefined || body === null || (typeof body === 'string' && body.trim() === '');
+  const found = fromBody(body, context, options);
   if (found) return build(found, context);
   if (found === null && (status === undefined || status < 400)) return null;
+  if (emptyBody && status !== undefined) {
+    // No body to read (webRequest sees none; the panel sent none): what the status means on this endpoint.
+    const masked = maskedMeaning(context.endpoint, status, undefined, context.url);
+    if (masked) return build({ code: masked.code, masked: true, flood: masked.flood }, context);
+  }
 
   if (status === undefined) {
     if (rawStatus !== undefined) return unreadable(observation);
     return found === null ? null : get(observation, 'body') === undefined && !url ? unreadable(observation) : null;
   }
   if (status < 400) return null;
-  const body = get(observation, 'body');
-  const emptyBody = body === undefined || body === null || (typeof body === 'string' && body.trim() === '');
   if (status === 403 && emptyBody && context.endpoint?.kind !== 'stream-api') {
     return build({ code: 'PANEL_BLOCK', masked: true }, context);
   }

@@ -53,9 +53,10 @@ export function describeEndpoint(url: string | URL | undefined | null): Endpoint
   }
   const timeshift = TIMESHIFT_PATH.exec(path);
   if (timeshift) return make('stream', true, { streamType: 'timeshift', streamId: timeshift[1], extension: timeshift[2]?.toLowerCase() });
-  if (TOKEN_PATH.test(path)) {
+  const token = TOKEN_PATH.exec(path);
+  if (token) {
     const extension = /\.([a-z0-9]{1,5})$/i.exec(path)?.[1]?.toLowerCase();
-    return make('stream-token', true, { extension });
+    return make('stream-token', true, { streamType: token[1]!.toLowerCase(), extension });
   }
   if (STALKER_PATH.test(path)) {
     const type = parsed.searchParams.get('type');
@@ -76,12 +77,4 @@ export function isApiEndpoint(endpoint: Endpoint): boolean {
 /** Kinds served by the IPTV panel itself (what its flood protection counts). */
 export function isPanelEndpoint(endpoint: Endpoint): boolean {
   return endpoint.kind !== 'stream-api' && endpoint.kind !== 'other';
-}
-
-/**
- * A stream answering 200/206: an authentication that succeeded, proven without reading a body. Not an m3u8: a
- * masked panel serves its "expired" video playlist with 200.
- */
-export function streamAnswered(endpoint: Endpoint, status: number): boolean {
-  return (endpoint.kind === 'stream' || endpoint.kind === 'stream-token') && (status === 200 || status === 206) && endpoint.extension !== 'm3u8';
 }

@@ -7,6 +7,8 @@
  * on definitive failures. Only a person, told the consequence, can go past a pause (`allowOnce`).
  */
 import { panelFloodRules } from './catalog.js';
+import { diagnosisOf } from './classify.js';
+import { bruteforceRules, followsPanelBlock, isLoginFailure, mirrorsPanelBlock } from './panel-rules.js';
 import { createMemoryStore } from './stores/memory.js';
 import { EMPTY_FLOOD_STATE, type FloodSlot, type FloodState, type FloodStore } from './stores/types.js';
 import type { Diagnosis, Endpoint, EndpointKind } from './types.js';
@@ -101,6 +103,13 @@ export type FloodOutcome = Diagnosis | null | 'success' | 'failure' | 'neutral';
 /** The request a check is about; Stream API (billing) calls and the portal's own pages are never held back. */
 export interface FloodRequest {
   readonly kind?: EndpointKind;
+  /**
+   * The account the request signs in with, as a hash (never the credential): panels ban an IP from which too
+   * many distinct usernames or MACs fail (core/panel-rules.ts `bruteforceRules`). Kept in memory only.
+   */
+  readonly account?: { readonly kind: 'user' | 'mac'; readonly id: string };
+  /** A Stalker `get_profile` without a serial number: the panel bans the IP at once (MAGSCAN). Never sent automatically. */
+  readonly magscan?: boolean;
 }
 
 export interface FloodGuardOptions {
@@ -198,6 +207,9 @@ function factsOf(diagnosis: Diagnosis): Diagnosis {
   ) as Diagnosis;
 }
 
+/** What a held MAGSCAN-risk request shows (facts only). */
+const MAGSCAN_DIAGNOSIS: Diagnosis = /* @__PURE__ */ diagnosisOf('MAGSCAN');
+
 function later(a: number | undefined, b: number): number {
   return a === undefined ? b : Math.max(a, b);
 }
@@ -221,6 +233,14 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
   /** Makes this guard's slot ids unique among the tabs sharing a store (not the jitter source: ids are not policy). */
   const instance = Math.random().toString(36).slice(2, 8);
   const secondPause = thresholds.extended - margin;
+  /**
+   * Per key, the distinct accounts whose sign-in failed lately (kind:hash → when), and the account each slot in
+   * flight signs in with: in memory only — what bruteforce protection counts is never stored.
+   */
+  const failedAccounts = new Map<string, Map<string, number>>();
+  /** Per key, accounts that proved a login here: a panel counts only failing ones, so these are never held. */
+  const goodAccounts = new Map<string, Set<string>>();
+  const slotAccounts = new Map<string, string>();
 
   /** Drops what time has lifted: lapsed slots, ended waits, and the count after a quiet hour. */
   function normalize(state: FloodState, at: number): FloodState {
@@ -287,6 +307,13 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     const ticket = state.tickets > 0;
     const countLevel: FloodLevel = failures >= thresholds.warn ? 'warning' : 'ok';
     if (isExemptRequest(request)) return statusOf(key, state, attemptsLeft, true, countLevel, undefined, undefined);
+    if (!ticket && request?.magscan) {
+      return { ...statusOf(key, state, attemptsLeft, false, 'blocked', 'hard-stop', undefined), diagnosis: MAGSCAN_DIAGNOSIS };
+    }
+    const bruteforceUntil = !ticket && request?.account ? bruteforceHold(key, request.account, at) : undefined;
+    if (bruteforceUntil !== undefined) {
+      return { ...statusOf(key, state, attemptsLeft, false, 'blocked', 'threshold', bruteforceUntil), consequence: undefined };
+    }
 
     // Held back by what a person can go past with a ticket…
     let personalReason: FloodReason | undefined;
@@ -339,6 +366,51 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     return statusOf(key, state, attemptsLeft, true, level, undefined, undefined);
   }
 
+  /**
+   * When a new distinct account would be the one that makes the panel ban the IP (the 10th username, the 5th
+   * MAC failing within 300 s): the time the oldest of those failures leaves the window. Undefined otherwise.
+   */
+  function bruteforceHold(key: string, account: NonNullable<FloodRequest['account']>, at: number): number | undefined {
+    const accounts = failedAccounts.get(key);
+    if (!accounts || goodAccounts.get(key)?.has(`${account.kind}:${account.id}`)) return undefined;
+    const limit = account.kind === 'mac' ? bruteforceRules.macs : bruteforceRules.usernames;
+    let distinct = 0;
+    let oldest = Infinity;
+    for (const [id, when] of accounts) {
+      if (at - when > bruteforceRules.windowMs) {
+        accounts.delete(id);
+        continue;
+      }
+      if (id === `${account.kind}:${account.id}`) return undefined; // an account already counted adds nothing
+      if (id.startsWith(`${account.kind}:`)) {
+        distinct++;
+        oldest = Math.min(oldest, when);
+      }
+    }
+    return distinct >= limit - 1 ? oldest + bruteforceRules.windowMs + SAFETY_MS : undefined;
+  }
+
+  function noteAccount(key: string, slot: string | undefined, outcome: FloodOutcome, at: number): void {
+    if (slot === undefined) return;
+    const account = slotAccounts.get(slot);
+    if (account === undefined) return;
+    slotAccounts.delete(slot);
+    if (outcome === null || outcome === 'success') {
+      failedAccounts.get(key)?.delete(account);
+      let good = goodAccounts.get(key);
+      if (!good) goodAccounts.set(key, (good = new Set()));
+      good.add(account);
+      if (good.size > 16) good.delete(good.values().next().value!);
+      return;
+    }
+    if (typeof outcome !== 'object' || !isLoginFailure(outcome)) return;
+    let accounts = failedAccounts.get(key);
+    if (!accounts) failedAccounts.set(key, (accounts = new Map()));
+    accounts.delete(account);
+    accounts.set(account, at);
+    if (accounts.size > 64) accounts.delete(accounts.keys().next().value!);
+  }
+
   function backoffWait(streak: number): number {
     const exponent = Math.min(Math.max(streak - 1, 0), 30);
     const jitter = Math.min(Math.max(random(), 0), 1);
@@ -361,6 +433,10 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     }
     if (outcome === 'neutral') return state.streak === 0 ? state : { ...state, streak: 0 };
     const diagnosis = typeof outcome === 'object' ? outcome : undefined;
+    // Timeouts right after the panel's empty 403: its firewall now drops this IP. Waiting by itself won't help.
+    if (diagnosis && followsPanelBlock(diagnosis, state.diagnosis, state.lastFailureAt, at, thresholds.quietMs)) {
+      return { ...state, streak: state.streak + 1, hardStop: true, backoffUntil: later(state.backoffUntil, at + backoffWait(state.streak + 1)) };
+    }
     // Billing calls are not the panel's, and a non-error changes nothing.
     if (diagnosis && (diagnosis.endpoint?.kind === 'stream-api' || diagnosis.retry === 'not-an-error')) {
       return state.streak === 0 ? state : { ...state, streak: 0 };
@@ -381,7 +457,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
         next = { ...next, blockedUntil: later(next.blockedUntil, at + thresholds.blockMs + SAFETY_MS) };
       }
     }
-    if (diagnosis && (diagnosis.code === 'PANEL_BLOCK' || diagnosis.key === 'PANEL_BLOCK')) {
+    if (diagnosis && mirrorsPanelBlock(diagnosis, state.failures, thresholds.warn)) {
       const blockMs = next.failures >= thresholds.extended ? thresholds.extendedMs : thresholds.blockMs;
       next = { ...next, blockedUntil: later(next.blockedUntil, at + blockMs + SAFETY_MS) };
     }
@@ -454,6 +530,10 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
             return state;
           }
           const slot: FloodSlot = { id: `${at.toString(36)}-${(++slotCounter).toString(36)}-${instance}`, at };
+          if (request?.account) {
+            slotAccounts.set(slot.id, `${request.account.kind}:${request.account.id}`);
+            if (slotAccounts.size > 256) slotAccounts.delete(slotAccounts.keys().next().value!);
+          }
           const next: FloodState = { ...state, tickets: 0, slots: state.slots.length === 0 ? [slot] : [...state.slots, slot] };
           const granted = evaluate(key, next, at, request) as { -readonly [K in keyof FloodTicket]: FloodTicket[K] };
           granted.allowed = true;
@@ -466,6 +546,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
       return ticket!;
     },
     async record(key, outcome, slot) {
+      noteAccount(key, slot, outcome, now());
       return (await change(key, (state, at) => applyOutcome(settle(state, slot), outcome, at)))!;
     },
     async allowOnce(key) {

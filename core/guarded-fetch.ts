@@ -1,10 +1,12 @@
 /**
  * guardedFetch: a drop-in `fetch` that asks the flood guard first, classifies what comes back and
- * records it. It reads only small JSON/text API answers, through a clone; media, playlists and
- * EPG bodies are never read, teed or buffered. The Response it returns is the original, untouched.
+ * records it. It reads only what core/panel-rules.ts `mayReadBody` allows, through a clone: small API
+ * answers, small error bodies on any endpoint, HLS playlists; 2xx media, get.php playlists and EPG are
+ * never read, teed or buffered. The Response it returns is the original, untouched.
  */
 import { classify } from './classify.js';
-import { describeEndpoint, streamAnswered } from './endpoints.js';
+import { describeEndpoint } from './endpoints.js';
+import { BODY_READ_LIMIT, mayReadBody, provesLogin, readSmallBody, risksMagscan } from './panel-rules.js';
 import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome, type FloodRequest } from './flood-guard.js';
 import type { Diagnosis, Endpoint } from './types.js';
 
@@ -26,10 +28,8 @@ export interface GuardedFetchOptions {
   sleep?: (ms: number, signal?: AbortSignal | null) => Promise<void>;
 }
 
-/** Bodies read for classification are at most this long. */
-export const READ_LIMIT_BYTES = 256 * 1024;
-/** Content types (lower-cased) worth reading for classification. */
-const isReadableType = (type: string): boolean => type.includes('json') || type.includes('text/') || type.includes('javascript');
+/** Bodies read for classification are at most this long (core/panel-rules.ts `BODY_READ_LIMIT`). */
+export const READ_LIMIT_BYTES = BODY_READ_LIMIT;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
@@ -49,7 +49,11 @@ function describe(url: string): Described {
   let described = endpoints.get(url);
   if (!described) {
     const endpoint = describeEndpoint(url);
-    described = { endpoint, request: Object.freeze({ kind: endpoint.kind }) };
+    const account = accountOf(url, endpoint);
+    described = {
+      endpoint,
+      request: Object.freeze({ kind: endpoint.kind, ...(account ? { account } : {}), ...(risksMagscan(endpoint, url) ? { magscan: true } : {}) }),
+    };
     if (endpoints.size >= ENDPOINT_CACHE_SIZE) endpoints.delete(endpoints.keys().next().value!);
     endpoints.set(url, described);
   }
@@ -139,50 +143,32 @@ function credentialFingerprint(url: string, headers: Headers): string | undefine
 }
 
 /**
- * Reads at most READ_LIMIT_BYTES of a clone, to its end; a longer body is abandoned unread.
- * `length` is the original's Content-Length, already checked to be small (isReadable).
+ * The account a panel sign-in names, as a hash (bruteforce protection counts distinct usernames and MACs):
+ * the username of an API/playlist URL or stream path, or a Stalker MAC from the query.
  */
-async function readSmallBody(clone: Response, length: string | null): Promise<string | undefined> {
-  // Content-Length already said it is small: the platform's own reader is the fastest.
-  if (length !== null) return clone.text().catch(() => undefined);
-  const reader = clone.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+function accountOf(url: string, endpoint: Endpoint): FloodRequest['account'] {
+  if (endpoint.kind === 'stream-api' || endpoint.kind === 'other') return undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > READ_LIMIT_BYTES) {
-        // Not awaited: a tee branch's cancel settles only once the other branch (the caller's) ends too.
-        reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
+    const parsed = new URL(url, 'http://relative.invalid');
+    if (endpoint.kind === 'stalker') {
+      const mac = parsed.searchParams.get('mac');
+      return mac ? { kind: 'mac', id: hash(mac.toUpperCase()) } : undefined;
+    }
+    const user = parsed.searchParams.get('username') ?? parsed.searchParams.get('user');
+    if (user) return { kind: 'user', id: hash(user) };
+    for (const [form, indexes] of CREDENTIAL_PATHS) {
+      if (form.test(parsed.pathname)) return { kind: 'user', id: hash(parsed.pathname.split('/')[indexes[0]!] ?? '') };
     }
   } catch {
-    return undefined;
+    /* not a URL */
   }
-  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
-  return new TextDecoder().decode(bytes);
+  return undefined;
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/** Whether a response's body may be read for classification: a small JSON/text API answer. */
+/** Whether a response's body may be read for classification (core/panel-rules.ts decides which). */
 function isReadable(response: Response, endpoint: Endpoint, method: string, contentType: string, length: string | null): boolean {
-  if (endpoint.bulk || method === 'HEAD' || response.body === null || response.bodyUsed) return false;
-  if (!isReadableType(contentType)) return false;
-  return length === null || (Number(length) >= 0 && Number(length) <= READ_LIMIT_BYTES);
+  if (method === 'HEAD' || response.body === null || response.bodyUsed) return false;
+  return mayReadBody(endpoint, response.status, contentType, length === null ? null : Number(length));
 }
 
 const JSON_START = /^\s*[[{]/;
@@ -201,29 +187,6 @@ function parseBody(text: string | undefined, contentType: string): unknown {
 
 function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-/**
- * Whether an answer proves a successful authentication — what makes a panel forget its count:
- * a `user_info` with auth 1, a Stalker profile, a stream answering 200/206. Not any 2xx.
- */
-function provesAuthentication(endpoint: Endpoint, status: number, body: unknown): boolean {
-  switch (endpoint.kind) {
-    case 'stream':
-    case 'stream-token':
-      return streamAnswered(endpoint, status);
-    case 'player-api':
-    case 'panel-api': {
-      const auth = field(field(body, 'user_info'), 'auth');
-      return status === 200 && (auth === 1 || auth === '1' || auth === true);
-    }
-    case 'stalker': {
-      const profile = field(body, 'js');
-      return status === 200 && /get_profile/i.test(endpoint.action ?? '') && profile !== null && typeof profile === 'object' && field(profile, 'id') !== undefined;
-    }
-    default:
-      return false;
-  }
 }
 
 function isAbort(error: unknown, signal: AbortSignal | null | undefined): boolean {
@@ -319,13 +282,13 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
       const { headers, status } = response;
       const contentType = headers.get('content-type')?.toLowerCase() ?? '';
       const length = headers.get('content-length');
-      const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response.clone(), length) : undefined;
+      const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response) : undefined;
       // A 2xx/3xx list (categories, streams — up to the read limit) is never an error: not even parsed.
       const list = status >= 200 && status < 400 && text !== undefined && LIST_START.test(text);
       const body = list ? undefined : parseBody(text, contentType);
       if (!list && !isPlainList(status, body)) {
         diagnosis = classify({ status, url, headers, body }, { now: guard.now });
-        outcome = diagnosis ?? (provesAuthentication(endpoint, status, body) ? 'success' : 'neutral');
+        outcome = diagnosis ?? (provesLogin(endpoint, status, body) ? 'success' : 'neutral');
       }
     } catch {
       outcome = 'neutral';

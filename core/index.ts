@@ -5,7 +5,23 @@ export { catalog, lookup, textKeys, textKeyOf, errorFileOf, ERROR_FILES, panelFl
 export type { CatalogEntry, Category, EntryKind, ErrorFile, Fixer, FloodCount, RetryPolicy, Severity, Source } from './catalog.js';
 export { classify, describeAccount, parseRetryAfter } from './classify.js';
 export type { ClassifyOptions, AccountOptions } from './classify.js';
-export { describeEndpoint, isApiEndpoint, isPanelEndpoint, streamAnswered } from './endpoints.js';
+export { describeEndpoint, isApiEndpoint, isPanelEndpoint } from './endpoints.js';
+export {
+  BODY_READ_LIMIT,
+  mayReadBody,
+  readSmallBody,
+  provesLogin,
+  isAuthenticatedUserInfo,
+  isStalkerProfile,
+  streamAnswered,
+  isReplacementEndpoint,
+  replacementPlaylistUri,
+  maskedMeaning,
+  mirrorsPanelBlock,
+  bruteforceRules,
+  risksMagscan,
+} from './panel-rules.js';
+export type { MaskedMeaning } from './panel-rules.js';
 export { redactUrl, redactText, REDACTED } from './redact.js';
 export {
   createI18n,

@@ -16,7 +16,7 @@ export interface Endpoint {
   readonly kind: EndpointKind;
   /** Xtream `action`, Stalker `type.action`. */
   readonly action?: string;
-  /** live | movie | series | timeshift for streams. */
+  /** live | movie | series | timeshift for streams; auth | play | hls for token paths (`auth`: a replacement clip). */
   readonly streamType?: string;
   readonly streamId?: string;
   /** Container/extension of a stream (ts, m3u8, mp4, mkv …). */

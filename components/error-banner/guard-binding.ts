@@ -3,25 +3,14 @@ import type { FloodGuard, FloodStatus } from '../../core/flood-guard.js';
 import { announce } from '../live-region.js';
 import type { Clock } from '../clock.js';
 import type { LocalizeController } from '../localize-controller.js';
-import type { GuardView } from './render-banner.js';
+import { guardView, type GuardView } from './guard-notes.js';
 
 /** The part of a flood guard a banner uses (core's `createFloodGuard()` result fits). */
 export type BannerGuard = Pick<FloodGuard, 'check' | 'allowOnce' | 'reset' | 'subscribe'> & { now?: () => number };
 
 type Host = ReactiveControllerHost & HTMLElement & { clock: Clock };
 
-/** What the banner shows of a guard status at `now`. */
-export function guardView(status: FloodStatus, now: number): GuardView {
-  return {
-    level: status.level,
-    attemptsLeft: status.attemptsLeft,
-    allowed: status.allowed,
-    reason: status.reason,
-    ticket: status.ticket,
-    secondsLeft: !status.allowed && status.retryAt !== undefined ? Math.max(0, Math.ceil((status.retryAt - now) / 1000)) : undefined,
-    consequenceMinutes: status.consequence ? Math.max(1, Math.round(status.consequence.blockMs / 60_000)) : undefined,
-  };
-}
+export { guardView };
 
 /**
  * Binds a banner to a flood guard key: follows its status, runs the retry countdown on the host's clock

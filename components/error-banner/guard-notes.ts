@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { FloodStatus } from '../../core/flood-guard.js';
 import type { Translate } from '../localize-controller.js';
 
 /** What the flood guard says about the banner's panel, ready to show. */
@@ -9,11 +10,30 @@ export interface GuardView {
   /** Seconds until requests may resume by themselves (a countdown); absent when allowed or a hard stop. */
   readonly secondsLeft?: number;
   readonly reason?: 'backoff' | 'threshold' | 'panel-block' | 'hard-stop' | 'retry-after';
-  /** At a pause point: minutes the panel will block for if one more attempt fails. */
+  /** At a pause point: minutes the panel will block for once `consequenceFailures` more attempts fail. */
   readonly consequenceMinutes?: number;
+  /** At a pause point: how many more failures make the panel block (the guard pauses `margin` short of it). */
+  readonly consequenceFailures?: number;
   /** A person's "try anyway" ticket is waiting. */
   readonly ticket?: boolean;
   readonly allowed: boolean;
+}
+
+/** What a guard status (core's FloodStatus, or the extension's view of one) shows in a banner at `now`. */
+export function guardView(
+  status: Pick<FloodStatus, 'level' | 'attemptsLeft' | 'allowed' | 'reason' | 'ticket' | 'retryAt' | 'consequence' | 'failures'>,
+  now: number,
+): GuardView {
+  return {
+    level: status.level,
+    attemptsLeft: status.attemptsLeft,
+    allowed: status.allowed,
+    reason: status.reason,
+    ticket: status.ticket,
+    secondsLeft: !status.allowed && status.retryAt !== undefined ? Math.max(0, Math.ceil((status.retryAt - now) / 1000)) : undefined,
+    consequenceMinutes: status.consequence ? Math.max(1, Math.round(status.consequence.blockMs / 60_000)) : undefined,
+    consequenceFailures: status.consequence ? Math.max(1, status.consequence.failures - status.failures) : undefined,
+  };
 }
 
 /** "Try again in 42 seconds" / "in 5 minutes". */
@@ -34,7 +54,12 @@ export function renderGuard(guard: GuardView | undefined, t: Translate): Templat
     lines.push(html`<p class="guard" part="guard">${t('xtream-ui:guard.warning', { count: guard.attemptsLeft })}</p>`);
   }
   if (guard.consequenceMinutes !== undefined && (guard.reason === 'threshold' || guard.reason === 'hard-stop')) {
-    lines.push(html`<p class="consequence" part="consequence">${t('xtream-ui:guard.consequence', { count: guard.consequenceMinutes })}</p>`);
+    const more = guard.consequenceFailures ?? 1;
+    const sentence =
+      more > 1
+        ? t('xtream-ui:guard.consequenceAfter', { count: more, minutes: guard.consequenceMinutes })
+        : t('xtream-ui:guard.consequence', { count: guard.consequenceMinutes });
+    lines.push(html`<p class="consequence" part="consequence">${sentence}</p>`);
   }
   if (!guard.allowed && guard.secondsLeft !== undefined) {
     lines.push(html`<p class="countdown" part="countdown">${countdownText(t, guard.secondsLeft)}</p>`);

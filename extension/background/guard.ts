@@ -28,7 +28,9 @@ export function viewOf(status: FloodStatus): HostView {
     failures: status.failures,
     attemptsLeft: status.attemptsLeft,
     at: Date.now(),
-    retryAt: status.retryAt,
+    // A countdown only for a wait that is enforced: the session rules hold requests only while held (isHeld);
+    // the backoff after a single failure is the page's to keep, and a banner must not promise it.
+    retryAt: isHeld(status) ? status.retryAt : undefined,
     reason: status.reason,
     ticket: status.ticket,
     consequence: status.consequence,

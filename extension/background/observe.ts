@@ -18,7 +18,8 @@
  */
 import browser, { type WebRequest } from 'webextension-polyfill';
 import { classify } from '../../core/classify.js';
-import { isApiEndpoint, isPanelEndpoint, streamAnswered } from '../../core/endpoints.js';
+import { isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
+import { isReplacementEndpoint, isStreamPlaylist, provesLogin as bodyProvesLogin, streamAnswered } from '../../core/panel-rules.js';
 import { redactUrl } from '../../core/redact.js';
 import type { FloodStatus } from '../../core/flood-guard.js';
 import type { Diagnosis, Endpoint } from '../../core/types.js';
@@ -141,26 +142,13 @@ async function claimOk(tabId: number, url: string, timeoutMs = 500): Promise<boo
   return false;
 }
 
-/** Whether a (redacted) body proves a successful authentication: Xtream `user_info` auth 1 and Active, or a Stalker profile. */
+/** Whether a (redacted) 200 body proves a successful authentication (core/panel-rules.ts decides what does). */
 function provesLogin(body: string, endpoint: Endpoint): boolean {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    return bodyProvesLogin(endpoint, 200, JSON.parse(body));
   } catch {
     return false;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return false;
-  if (endpoint.kind === 'player-api' || endpoint.kind === 'panel-api') {
-    const info = (parsed as { user_info?: Record<string, unknown> }).user_info;
-    if (!info || typeof info !== 'object') return false;
-    const auth = info.auth;
-    return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status)));
-  }
-  if (endpoint.kind === 'stalker' && /get_profile$/i.test(endpoint.action ?? '')) {
-    const js = (parsed as { js?: Record<string, unknown> }).js;
-    return !!js && typeof js === 'object' && !('error' in js) && Number(js.status) === 0 && js.status !== null && js.status !== '';
-  }
-  return false;
 }
 
 /**
@@ -287,7 +275,8 @@ export function onHeadersReceived(details: WebRequest.OnHeadersReceivedDetailsTy
   const site = siteOf(details);
   if (!host || !site) return undefined;
   const status = details.statusCode;
-  if (status >= 200 && status < 300) {
+  if (status < 400) noteAnswered(details.requestId);
+  if (status >= 200 && status < 300 && !isReplacementEndpoint(endpoint)) {
     // Noted before anything awaits: the tap's report of this answer may follow right behind.
     if (isApiEndpoint(endpoint) && !endpoint.bulk) noteOk(details.tabId, details.url, host);
     const streamOk = streamAnswered(endpoint, status);
@@ -305,7 +294,7 @@ async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType,
   const status = details.statusCode;
   await noteTabHost(details.tabId, site, host);
   await takeTicket(host, endpoint);
-  if (status >= 200 && status < 300) {
+  if (status >= 200 && status < 300 && !isReplacementEndpoint(endpoint)) {
     // A stream answering is a successful authentication (trusted: webRequest saw it): the count restarts,
     // a pause ends. An API 200 proves nothing until its body is read (onLoginSeen).
     if (streamAnswered(endpoint, status)) {
@@ -320,7 +309,8 @@ async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType,
     }
     return;
   }
-  if (status < 400 || countedRequests.has(details.requestId)) return;
+  // Failures, and the replacement video (a 2xx under /auth/: the line is expired, banned or already connected).
+  if ((status < 400 && !isReplacementEndpoint(endpoint)) || countedRequests.has(details.requestId)) return;
   countedRequests.add(details.requestId);
   if (countedRequests.size > 500) countedRequests.delete(countedRequests.values().next().value!);
 
@@ -339,6 +329,17 @@ async function headersReceived(details: WebRequest.OnHeadersReceivedDetailsType,
   note.recorded.push(id);
   statusWaiters.wake(key);
   await shown;
+}
+
+/**
+ * Requests whose headers arrived with a 1xx–3xx (the last 512): their later network error is not "no connection".
+ * (Chromium ends a healthy stream `<video>` cannot decode with net::ERR_FAILED while a responseHeaders listener is
+ * installed; a player that tears a stream down mid-body ends it the same way.)
+ */
+const answeredRequests = new Set<string>();
+function noteAnswered(requestId: string): void {
+  answeredRequests.add(requestId);
+  if (answeredRequests.size > 512) answeredRequests.delete(answeredRequests.values().next().value!);
 }
 
 const BLOCKED_ERRORS = /ERR_BLOCKED_BY_CLIENT|NS_ERROR_BLOCKED|blocked/i;
@@ -362,6 +363,7 @@ export async function onErrorOccurred(details: WebRequest.OnErrorOccurredDetails
     return;
   }
   if (ABORTED_ERRORS.test(details.error)) return;
+  if (answeredRequests.delete(details.requestId)) return; // the panel answered: not a connection failure
   const diagnosis = classify({ url: details.url, error: details.error });
   if (!diagnosis) return;
   await recordFailure(host, diagnosis, true);
@@ -400,7 +402,8 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
       await statusWaiters.wait(key, deadline);
       id = claim();
     }
-    const explained = body && isApiEndpoint(endpoint) ? classify({ status: report.status, url: report.url, body, headers }) : null;
+    // Any endpoint: a stream's small error body (`{"error":"USER_ALREADY_CONNECTED"}`) explains its status too.
+    const explained = body ? classify({ status: report.status, url: report.url, body, headers }) : null;
     if (id !== undefined) {
       if (explained) await show(tabId, site, host, explained, id);
     } else if (explained) {
@@ -411,7 +414,9 @@ export async function onTapReport(tabId: number, frameUrl: string | undefined, r
 
   // A body-only failure: the only thing the tap may add. Or a body-only success, which may reset the count
   // under onLoginSeen's rules — never lift a pause.
-  if (report.status < 200 || report.status >= 300 || !body || !isApiEndpoint(endpoint) || endpoint.bulk) return answer();
+  // (A 2xx HLS playlist is read for the replacement video: one segment under /auth/.)
+  const readable = (isApiEndpoint(endpoint) && !endpoint.bulk) || isStreamPlaylist(endpoint, report.contentType);
+  if (report.status < 200 || report.status >= 300 || !body || !readable) return answer();
   const diagnosis = classify({ status: report.status, url: report.url, body, headers });
   if (diagnosis && diagnosis.retry !== 'not-an-error') {
     const status = await recordFailure(host, diagnosis, false);

@@ -9,6 +9,7 @@
 import browser from 'webextension-polyfill';
 import { render, html, nothing } from 'lit';
 import { bannerStyles } from '../../components/error-banner/error-banner.styles.js';
+import { guardView } from '../../components/error-banner/guard-notes.js';
 import { renderBanner, type GuardView } from '../../components/error-banner/render-banner.js';
 import { detailsReport } from '../../components/report.js';
 import { createI18n, languageDirection, type LocaleFile, type XtreamI18n } from '../../core/i18n.js';
@@ -206,16 +207,7 @@ function ensureRoot(): ShadowRoot {
 }
 
 function guardOf(view: HostView | undefined, now: number): GuardView | undefined {
-  if (!view) return undefined;
-  return {
-    level: view.level,
-    attemptsLeft: view.attemptsLeft,
-    allowed: view.allowed,
-    reason: view.reason,
-    ticket: view.ticket,
-    secondsLeft: !view.allowed && view.retryAt !== undefined ? Math.max(0, Math.ceil((view.retryAt - now) / 1000)) : undefined,
-    consequenceMinutes: view.consequence ? Math.max(1, Math.round(view.consequence.blockMs / 60_000)) : undefined,
-  };
+  return view ? guardView(view, now) : undefined;
 }
 
 let renderQueued = false;

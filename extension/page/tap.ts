@@ -3,9 +3,10 @@
  * mpegts.js streams endless fetch bodies).
  *
  * - Fails open: any error of its own leaves the page's request exactly as it was.
- * - Reads only small JSON/text bodies of panel API endpoints, through a clone it reads to the end
- *   (at most BODY_LIMIT bytes, else it cancels its clone). Media, playlists and EPG are never read, teed
- *   or buffered; their Response objects reach the page untouched.
+ * - Reads only the bodies core/panel-rules.ts `mayReadBody` allows — small API answers, small error bodies on
+ *   any endpoint, HLS playlists — through a clone it reads to the end (at most BODY_LIMIT bytes, else it
+ *   cancels its clone). 2xx media, get.php playlists and EPG are never read, teed or buffered; their Response
+ *   objects reach the page untouched. A playlist is reported only when it is the replacement video.
  * - Reports carry a redacted URL, the status and a redacted summary of the body: never a credential.
  * - Waits, before a panel request, while a failure it saw is not yet accounted for by the background:
  *   the guard sees failures only after they happen, so without this a tight retry loop could outrun it.
@@ -13,6 +14,7 @@
  * This is the page's own world: nothing here is trusted by the background beyond adding failures.
  */
 import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
+import { isStreamPlaylist, mayReadBody, provesLogin, readSmallBody, replacementPlaylistUri } from '../../core/panel-rules.js';
 import { redactText, redactUrl } from '../../core/redact.js';
 import type { Endpoint } from '../../core/types.js';
 import { PAGE_REPORT_EVENT, PAGE_STATE_EVENT, type HostGate, type PageStateMessage, type TapReport } from '../shared/messages.js';
@@ -23,7 +25,6 @@ const GATE_TIMEOUT_MS = 2_000;
 const ACK_TIMEOUT_MS = 2_000;
 /** Before the background has told anything about a host: at most this many API requests in flight. */
 const DEFAULT_IN_FLIGHT = 4;
-const READABLE_TYPE = /json|text|javascript|html|^$/i;
 const MARK = Symbol.for('xtream-error-ux.tap');
 const ABSOLUTE = /^https?:\/\//i;
 
@@ -221,21 +222,17 @@ interface Tracked {
   }
 
   /**
-   * What a 2xx body is: `data` (a list) needs no report; `login` (user_info auth 1 and Active) is reported only
-   * while the host has failures (it may reset them); anything else may be an error and goes to the background.
+   * What a 2xx body is: `data` (a list, or an ordinary HLS playlist) needs no report; `login` (core's
+   * provesLogin) is reported only while the host has failures (it may reset them); anything else may be an
+   * error — the replacement-video playlist among them — and goes to the background.
    */
-  function bodyKind(text: string): 'data' | 'login' | 'other' {
+  function bodyKind(text: string, request: Tracked): 'data' | 'login' | 'other' {
+    if (isStreamPlaylist(request.endpoint)) return replacementPlaylistUri(text) === undefined ? 'data' : 'other';
     const trimmed = text.trimStart();
     if (trimmed.startsWith('[')) return 'data';
     if (!trimmed.startsWith('{')) return 'other';
     try {
-      const parsed = JSON.parse(trimmed) as Record<string, unknown>;
-      const info = parsed.user_info as Record<string, unknown> | undefined;
-      if (info && typeof info === 'object') {
-        const auth = info.auth;
-        return (auth === 1 || auth === '1' || auth === true) && (info.status === undefined || /^active$/i.test(String(info.status))) ? 'login' : 'other';
-      }
-      return 'other';
+      return provesLogin(request.endpoint, 200, JSON.parse(trimmed)) ? 'login' : 'other';
     } catch {
       return 'other';
     }
@@ -265,9 +262,9 @@ interface Tracked {
    */
   function settle(id: number, request: Tracked, status: number, contentType: string | undefined, text: string | undefined): void {
     try {
-      if (status >= 400) report(id, request, status, contentType, request.api ? text : undefined);
+      if (status >= 400) report(id, request, status, contentType, text);
       else if (status >= 200 && status < 300 && text !== undefined) {
-        const kind = bodyKind(text);
+        const kind = bodyKind(text, request);
         if (kind === 'other') report(id, request, status, contentType, text);
         else {
           release(id);
@@ -279,33 +276,9 @@ interface Tracked {
     }
   }
 
-  async function readSmall(response: Response): Promise<string | undefined> {
-    const length = Number(response.headers.get('content-length') ?? '');
-    if (Number.isFinite(length) && length > BODY_LIMIT) return undefined;
-    if (!READABLE_TYPE.test(response.headers.get('content-type') ?? '')) return undefined;
-    if (Number.isFinite(length) && response.headers.has('content-length')) return response.clone().text();
-    const body = response.clone().body;
-    if (!body) return '';
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > BODY_LIMIT) {
-        void reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-    const joined = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      joined.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return new TextDecoder().decode(joined);
+  /** Whether the tap reads this answer's body (core's rule, with the tap's smaller limit). */
+  function readsBody(request: Tracked, status: number, contentType: string | null, length: string | null): boolean {
+    return mayReadBody(request.endpoint, status, contentType ?? '', length === null || length === '' ? null : Number(length), BODY_LIMIT);
   }
 
   // ── fetch ──────────────────────────────────────────────────────────────────
@@ -313,14 +286,14 @@ interface Tracked {
   function observeResponse(request: Tracked, response: Response): void {
     const status = response.status;
     const contentType = response.headers.get('content-type') ?? undefined;
-    const readable = request.api && response.type !== 'opaque' && ((status >= 200 && status < 300) || status >= 400);
+    const readable = response.type !== 'opaque' && readsBody(request, status, contentType ?? null, response.headers.get('content-length'));
     if (!readable && status < 400) return;
     const id = hold(request);
     if (!readable) {
       settle(id, request, status, contentType, undefined);
       return;
     }
-    readSmall(response).then(
+    readSmallBody(response, BODY_LIMIT).then(
       (text) => settle(id, request, status, contentType, text),
       () => settle(id, request, status, contentType, undefined),
     );
@@ -428,16 +401,18 @@ interface Tracked {
   function watchXhr(xhr: XMLHttpRequest, request: Tracked): void {
     const leave = enter(request);
     let id: number | undefined;
+    let readable = false;
     const onState = () => {
       try {
         if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED && id === undefined) {
           const status = xhr.status;
-          if (status >= 400 || (request.api && status >= 200 && status < 300)) id = hold(request);
+          readable = readsBody(request, status, xhr.getResponseHeader('content-type'), xhr.getResponseHeader('content-length'));
+          if (status >= 400 || readable) id = hold(request);
           leave();
         } else if (xhr.readyState === XMLHttpRequest.DONE && id !== undefined) {
           const held = id;
           id = -1;
-          settle(held, request, xhr.status, xhr.getResponseHeader('content-type') ?? undefined, request.api ? xhrText(xhr) : undefined);
+          settle(held, request, xhr.status, xhr.getResponseHeader('content-type') ?? undefined, readable ? xhrText(xhr) : undefined);
         }
       } catch {
         if (id !== undefined && id > 0) release(id);
@@ -450,13 +425,15 @@ interface Tracked {
     });
   }
 
+  /** The text of an XHR whose body readsBody allowed (its type and length were checked at the headers). */
   function xhrText(xhr: XMLHttpRequest): string | undefined {
-    const length = Number(xhr.getResponseHeader('content-length') ?? '');
-    if (Number.isFinite(length) && length > BODY_LIMIT) return undefined;
-    if (!READABLE_TYPE.test(xhr.getResponseHeader('content-type') ?? '')) return undefined;
     let text: string | undefined;
     if (xhr.responseType === '' || xhr.responseType === 'text') text = xhr.responseText;
     else if (xhr.responseType === 'json') text = JSON.stringify(xhr.response);
+    // hls.js asks for segments as arraybuffer: a small error body still explains the status.
+    else if (xhr.responseType === 'arraybuffer' && xhr.response instanceof ArrayBuffer && xhr.response.byteLength <= BODY_LIMIT) {
+      text = new TextDecoder().decode(xhr.response);
+    }
     return text !== undefined && text.length <= BODY_LIMIT ? text : undefined;
   }
 })();

@@ -190,13 +190,140 @@ describe('guardedFetch', () => {
     assert.equal((await t.guard.check(KEY)).failures, 2);
   });
 
-  it('mirrors an empty-body 403 on a stream as a panel block', async () => {
+  it('an empty 403 with no flood before it is a counted failure with the usual wait, never a lockout', async () => {
     const t = setup();
+    t.answer(() => new Response(null, { status: 403, headers: { 'content-length': '0' } }));
+    await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.failures, status.reason, status.diagnosis?.code], [1, 'backoff', 'PANEL_BLOCK']);
+    assert.ok(status.retryAt! - t.clock.now() <= 60_000, 'a backoff, not a 5-minute block');
+    // The panel lets the viewer in again: once the wait is over, the sign-in is sent and proves the login.
+    t.clock.advance(status.retryAt! - t.clock.now());
+    t.answer(() => Response.json({ user_info: { auth: 1, status: 'Active' } }));
+    await t.get(LOGIN);
+    assert.equal(t.calls.length, 2);
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+  });
+
+  it('mirrors an empty 403 as a panel block once the count makes a flood block plausible', async () => {
+    const t = setup();
+    for (let index = 0; index < 5; index++) {
+      t.answer(() => new Response('', { status: 401 }));
+      await t.get(LOGIN);
+      const wait = await t.guard.check(KEY);
+      if (wait.retryAt !== undefined) t.clock.advance(wait.retryAt - t.clock.now());
+    }
     t.answer(() => new Response(null, { status: 403, headers: { 'content-length': '0' } }));
     await t.get(`${PANEL}/live/alice/secret/1001.ts`);
     const status = await t.guard.check(KEY);
     assert.equal(status.reason, 'panel-block');
     assert.ok(status.retryAt! - t.clock.now() >= 5 * 60_000);
+  });
+
+  it('a timeout right after an empty 403 is the panel firewall: a hard stop, no automatic retry', async () => {
+    const t = setup();
+    t.answer(() => new Response(null, { status: 403 }));
+    await t.get(LOGIN);
+    const first = await t.guard.check(KEY);
+    t.clock.advance(first.retryAt! - t.clock.now());
+    t.answer(() => {
+      throw new DOMException('The operation timed out.', 'TimeoutError');
+    });
+    await assert.rejects(t.get(LOGIN, undefined, { retries: 3, sleep: async (ms) => void t.clock.advance(ms) }));
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.reason, status.diagnosis?.code, status.retryAt], ['hard-stop', 'PANEL_BLOCK', undefined]);
+    assert.equal(t.calls.length, 2, 'no automatic retry after the firewall drop');
+  });
+
+  it('a 403 naming USER_ALREADY_CONNECTED on a stream is max connections, not a panel block', async () => {
+    const t = setup();
+    t.answer(() => Response.json({ error: 'USER_ALREADY_CONNECTED' }, { status: 403 }));
+    await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    const status = await t.guard.check(KEY);
+    assert.equal(status.diagnosis?.code, 'USER_ALREADY_CONNECTED');
+    assert.notEqual(status.reason, 'panel-block');
+    t.clock.advance(status.retryAt! - t.clock.now());
+    t.answer(() => Response.json({ user_info: { auth: 1, status: 'Active' } }));
+    await t.get(LOGIN);
+    assert.equal(t.calls.length, 2, 'the next correct sign-in is sent');
+  });
+
+  it('auth 1 with status Expired is no login: it does not reset the count', async () => {
+    const t = setup();
+    t.answer(() => new Response('', { status: 401 }));
+    await t.get(LOGIN);
+    t.clock.advance(60_000);
+    t.answer(() => Response.json({ user_info: { auth: 1, status: 'Expired' } }));
+    await t.get(LOGIN);
+    const status = await t.guard.check(KEY);
+    assert.equal(status.diagnosis?.code, 'USER_EXPIRED');
+    assert.ok(status.failures >= 1);
+  });
+
+  it('counts the fake nginx 404 of player_api.php as a wrong login', async () => {
+    const t = setup();
+    const page = '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    t.answer(() => new Response(page, { status: 404, headers: { 'content-type': 'text/html' } }));
+    await t.get(LOGIN);
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.failures, status.diagnosis?.code, status.diagnosis?.masked], [1, 'AUTH_FAILED', true]);
+  });
+
+  it('the replacement-video playlist is the expired line, never counted and never a login', async () => {
+    const t = setup();
+    const playlist = '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n/auth/expired.ts\n#EXT-X-ENDLIST\n';
+    t.answer(() => new Response(playlist, { status: 200, headers: { 'content-type': 'application/vnd.apple.mpegurl' } }));
+    await t.get(`${PANEL}/live/alice/secret/1001.m3u8`);
+    const status = await t.guard.check(KEY);
+    assert.deepEqual([status.failures, status.diagnosis?.code, status.reason], [0, 'USER_EXPIRED', 'hard-stop']);
+  });
+
+  it('holds the 5th distinct MAC failing within 300 s', async () => {
+    const t = setup();
+    t.answer(() => json({ js: { token: null } }));
+    const handshake = (mac: string) => `${PANEL}/portal.php?type=stb&action=handshake&mac=00:1A:79:00:00:0${mac}`;
+    for (let index = 1; index <= 4; index++) {
+      await t.get(handshake(String(index)));
+      const wait = await t.guard.check(KEY);
+      t.clock.advance(Math.max(0, (wait.retryAt ?? 0) - t.clock.now()));
+    }
+    assert.ok((await t.guard.check(KEY)).allowed);
+    const error = await t.get(handshake('5')).catch((caught: unknown) => caught);
+    assert.ok(error instanceof FloodBlockedError);
+    assert.equal(t.calls.length, 4);
+  });
+
+  it('never sends a Stalker get_profile without a serial number (MAGSCAN)', async () => {
+    const t = setup();
+    t.answer(() => Response.json({ js: { id: 1, status: 0 } }));
+    const error = await t.get(`${PANEL}/portal.php?type=stb&action=get_profile&mac=00:1A:79:00:00:01`).catch((caught: unknown) => caught);
+    assert.ok(error instanceof FloodBlockedError);
+    assert.deepEqual([error.reason, error.diagnosis?.code], ['hard-stop', 'MAGSCAN']);
+    assert.equal(t.calls.length, 0);
+    await t.get(`${PANEL}/portal.php?type=stb&action=get_profile&sn=0123456789ABC&mac=00:1A:79:00:00:01`);
+    assert.equal(t.calls.length, 1, 'with its serial it goes');
+  });
+
+  it('holds the 10th distinct username failing within 300 s, never one already tried', async () => {
+    const t = setup();
+    const login = (user: string) => `${PANEL}/player_api.php?username=${user}&password=pw`;
+    t.answer((url) => (url.includes('username=good') ? json({ user_info: { auth: 1, status: 'Active' } }) : new Response('', { status: 401 })));
+    for (let index = 1; index <= 9; index++) {
+      await t.get(login(`user${index}`));
+      t.clock.advance(3_000);
+      // A good sign-in between them resets the flood count — not the panel's bruteforce count of usernames.
+      await t.get(login('good'));
+    }
+    assert.equal((await t.guard.check(KEY)).failures, 0);
+    const error = await t.get(login('user10')).catch((caught: unknown) => caught);
+    assert.ok(error instanceof FloodBlockedError, 'the 10th distinct username is held');
+    assert.equal(error.reason, 'threshold');
+    assert.equal(t.calls.length, 18);
+    await t.get(login('user3'));
+    assert.equal(t.calls.length, 19, 'an account already counted adds nothing to the panel\'s count');
+    t.clock.advance(300_000);
+    await t.get(login('user10'));
+    assert.equal(t.calls.length, 20, 'once the window has passed it goes');
   });
 
   it('honours Retry-After on a 429', async () => {
@@ -285,9 +412,9 @@ describe('guardedFetch', () => {
 
   it('gives up retrying when the guard asks for a longer wait than allowed', async () => {
     const t = setup();
-    t.answer(() => new Response(null, { status: 403 }));
+    t.answer(() => new Response('', { status: 429, headers: { 'retry-after': '600' } }));
     const response = await t.get(LOGIN, undefined, { retries: 3, sleep: async (ms) => void t.clock.advance(ms) });
-    assert.equal(response.status, 403);
+    assert.equal(response.status, 429);
     assert.equal(t.calls.length, 1);
   });
 });
