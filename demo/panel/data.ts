@@ -86,13 +86,22 @@ export const SERIES: Series[] = [
   },
 ];
 
+/**
+ * The healthy, decodable stream: served from the real media fixtures in demo/media/ (scripts/make-media.sh) for
+ * any user whose bouquet holds 9001 (every user without a bouquet). It is not listed in get_live_streams /
+ * get_vod_streams / get.php / panel_api / Stalker lists, so the catalogue the other tests count stays as it was.
+ */
+export const MEDIA_STREAM_ID = 9001;
+export const MEDIA_CHANNEL: LiveChannel = { id: MEDIA_STREAM_ID, name: 'Test Pattern (real media)', categoryId: '1', epgId: 'testpattern.local', archive: false };
+export const MEDIA_MOVIE: Movie = { id: MEDIA_STREAM_ID, name: 'Test Pattern (real media)', categoryId: '11', ext: 'mp4', year: 2025, rating: '5.0', plot: 'Six seconds of a test pattern, really decodable.' };
+
 const PROGRAMMES = ['Morning Briefing', 'Live Report', 'The Debate', 'Weather', 'Highlights', 'Documentary', 'Late Edition', 'Kids Club'];
 
 export function channel(id: number): LiveChannel | undefined {
-  return CHANNELS.find((c) => c.id === id);
+  return CHANNELS.find((c) => c.id === id) ?? (id === MEDIA_STREAM_ID ? MEDIA_CHANNEL : undefined);
 }
 export function movie(id: number): Movie | undefined {
-  return MOVIES.find((m) => m.id === id);
+  return MOVIES.find((m) => m.id === id) ?? (id === MEDIA_STREAM_ID ? MEDIA_MOVIE : undefined);
 }
 export function series(id: number): Series | undefined {
   return SERIES.find((s) => s.id === id);

@@ -6,6 +6,12 @@ export const NGINX_404 =
   '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n' +
   '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
+/**
+ * XC_VM's generate404(): the nginx page plus the six padding comments real nginx adds so browsers do not swap
+ * in their own "friendly" error page (src/www/stream/init.php, src/www/constants.php).
+ */
+export const XCVM_404 = NGINX_404 + '<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n'.repeat(5) + '<!-- a padding to disable MSIE and Chrome friendly error page -->';
+
 export function send(
   res: ServerResponse,
   status: number,
@@ -36,6 +42,16 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 
 export function sendNginx404(res: ServerResponse): void {
   send(res, 404, NGINX_404, 'text/html');
+}
+
+/** xcvm style: XC_VM's fake 404 (status 404, text/html, the padded nginx page). */
+export function sendXcvm404(res: ServerResponse): void {
+  send(res, 404, XCVM_404, 'text/html; charset=UTF-8');
+}
+
+/** A 302 to `location`, empty body. */
+export function sendRedirect(res: ServerResponse, location: string): void {
+  send(res, 302, '', undefined, { Location: location });
 }
 
 export type RangeResult =

@@ -15,7 +15,8 @@ import { Runtime, type Conn, type Ctx, type ResolvedOptions } from './runtime.js
 import { handlePlay, handleStalker, handleStalkerUi } from './stalker.js';
 import { handleStreamApi, handleStreamApiError } from './stream-api.js';
 import { handleAuthVideo, handleHlsSegment, handleStream, handleTimeshift } from './streams.js';
-import type { BanEntry, ClientInfo, LogEntry, MagDevice, PanelCounters, PanelOptions, PanelUser } from './types.js';
+import { floodLabel, normalizeFloodModes } from './flood.js';
+import type { AnswerStyle, BanEntry, ClientInfo, FloodMode, LogEntry, MagDevice, PanelCounters, PanelOptions, PanelUser } from './types.js';
 import { DEMO_MAG_DEVICES, DEMO_USERS, type StoredUser } from './users.js';
 import { handleGetPhp, handlePanelApi, handlePlayerApi, handleXmltv } from './xtream.js';
 
@@ -23,8 +24,9 @@ export type * from './types.js';
 export { DEMO_MAG_DEVICES, DEMO_USERS, MAG_PREFIXES } from './users.js';
 export { contentSeed, vodByteAt, vodBytes, tsBytes, MAX_VOD_SIZE, TS_PACKET } from './streams.js';
 export { STREAM_API_CODES, STREAM_API_ADMIN_TOKEN, envelope } from './stream-api.js';
-export { NGINX_404, redactPath } from './http-util.js';
-export { CHANNELS, MOVIES, SERIES } from './data.js';
+export { NGINX_404, XCVM_404, redactPath } from './http-util.js';
+export { CHANNELS, MOVIES, SERIES, MEDIA_STREAM_ID } from './data.js';
+export { mediaFile } from './media.js';
 
 export const DEFAULT_CRACKED_IPS: readonly string[] = ['198.51.100.66'];
 
@@ -32,8 +34,11 @@ export interface Panel {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
   readonly port: number;
-  readonly style: 'classic' | 'masked';
-  readonly flood: 'seed' | 'strict' | 'off';
+  readonly style: AnswerStyle;
+  /** The flood mode (`'seed'`, `'strict'`, `'off'`), or the list when several are combined. */
+  readonly flood: FloodMode | FloodMode[];
+  /** The active flood modes (`[]` = off). */
+  readonly floodModes: ReadonlyArray<'seed' | 'strict'>;
   /** Ends every stream and closes the server. */
   stop(): Promise<void>;
   addUser(user: PanelUser): void;
@@ -46,8 +51,16 @@ export interface Panel {
   banList(): BanEntry[];
   ban(ip: string, untilMs: number | null, reason?: string): void;
   unban(ip: string): void;
-  /** Failures flood protection currently counts for `ip`. */
+  /** Failures flood protection currently counts for `ip` (the seed count when seed is on, else the strict chain). */
   failures(ip: string): number;
+  /** The strict chain (`flood` includes `strict`) for `ip`: denials less than 2 s apart, 40 → ban. */
+  chain(ip: string): number;
+  /** xcvm style: distinct failed usernames / unverified MACs counted for `ip` in the bruteforce window. */
+  bruteforceCount(ip: string, kind: 'user' | 'mac'): number;
+  /** xcvm style: whether `ip` is past the firewall delay (its requests are accepted and never answered). */
+  firewalled(ip: string): boolean;
+  /** xcvm style: how many silent (firewalled) sockets the panel holds, for `ip` or in all. */
+  droppedSockets(ip?: string): number;
   counters(): PanelCounters;
   /** The panel's log (copies): denials with their client log code, FLOOD_WARNING / FLOOD_BLOCK. */
   log(): LogEntry[];
@@ -97,11 +110,22 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
   res.sendDate = false;
   res.setHeader('Date', new Date(rt.now()).toUTCString());
   res.setHeader('Server', 'nginx');
+  const client = clientOf(rt, req);
+  // xcvm style: a ban older than firewallDelayMs is an iptables DROP — the request is never answered.
+  if (rt.firewalled(client.ip)) {
+    rt.counters.blockedRequests++;
+    rt.log({ client, logPath: redactPath(req.url ?? '/') }, 'FIREWALL_DROP', { detail: 'dropped at the firewall: no answer' });
+    rt.drop(client.ip, req.socket);
+    req.resume();
+    return;
+  }
   res.once('close', () => {
     const k = String(res.statusCode);
     rt.counters.byStatus[k] = (rt.counters.byStatus[k] ?? 0) + 1;
   });
-  const client = clientOf(rt, req);
+  // Player pages on another origin fetch playlists, segments and files (XC_VM: Access-Control-Allow-Origin: *).
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, Location');
   const rawUrl = req.url ?? '/';
   let url: URL;
   let segments: string[];
@@ -115,6 +139,16 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
   const ctx: Ctx = { req, res, url, segments, client, logPath: redactPath(rawUrl) };
   const path = url.pathname;
   const first = segments[0] ?? '';
+
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      'Access-Control-Allow-Methods': 'GET, HEAD, POST, PATCH, OPTIONS',
+      'Access-Control-Allow-Headers': 'Range, Authorization, Content-Type, X-Forwarded-For, X-Test-Country, X-Test-ISP, X-Test-VPN',
+      'Access-Control-Max-Age': '600',
+      'Content-Length': 0,
+    });
+    return void res.end();
+  }
 
   // The Stream API is a separate service: no Xtream flood protection there.
   if (first === 'stream-api') {
@@ -170,19 +204,32 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
     case 'play':
       return handlePlay(rt, ctx);
     case 'auth':
-      return handleAuthVideo(ctx);
+      return handleAuthVideo(rt, ctx);
   }
   return rt.notFound(ctx);
 }
 
 /** Starts a panel on 127.0.0.1 (port 0 / absent = a free port). */
 export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
+  const style = options.style ?? 'classic';
+  const nonNegative = (name: string, v: number | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`${name} must be a number >= 0`);
+    return v;
+  };
   const opts: ResolvedOptions = {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
-    style: options.style ?? 'classic',
-    flood: options.flood ?? 'seed',
+    style,
+    // XC_VM's checkFlood is the strict chain (flood_limit 40, flood_seconds 2).
+    flood: options.flood ?? (style === 'xcvm' ? 'strict' : 'seed'),
     connectionPolicy: options.connectionPolicy ?? 'refuse',
+    firewallDelayMs: nonNegative('firewallDelayMs', options.firewallDelayMs, 60_000),
+    maxSimultaneousDownloads: nonNegative('maxSimultaneousDownloads', options.maxSimultaneousDownloads, 2),
+    downloadDelayMs: nonNegative('downloadDelayMs', options.downloadDelayMs, 0),
+    bruteforceUsernameAttempts: nonNegative('bruteforceUsernameAttempts', options.bruteforceUsernameAttempts, 10),
+    bruteforceMacAttempts: nonNegative('bruteforceMacAttempts', options.bruteforceMacAttempts, 5),
+    bruteforceFrequencyMs: nonNegative('bruteforceFrequencyMs', options.bruteforceFrequencyMs, 300_000),
     trustForwardedFor: options.trustForwardedFor ?? false,
     defaultCountry: (options.defaultCountry ?? 'US').toUpperCase(),
     defaultIsp: options.defaultIsp ?? 'HomeFiber',
@@ -193,8 +240,9 @@ export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
     hlsIdleMs: options.hlsIdleMs ?? 30_000,
     liveChunkIntervalMs: options.liveChunkIntervalMs ?? 10,
   };
-  if (!['classic', 'masked'].includes(opts.style)) throw new TypeError(`style must be classic or masked, not ${opts.style}`);
-  if (!['seed', 'strict', 'off'].includes(opts.flood)) throw new TypeError(`flood must be seed, strict or off, not ${opts.flood}`);
+  if (!['classic', 'masked', 'xcvm'].includes(opts.style)) throw new TypeError(`style must be classic, masked or xcvm, not ${opts.style}`);
+  if (typeof opts.flood !== 'string' && !Array.isArray(opts.flood)) throw new TypeError('flood must be seed, strict, off or a list of them');
+  const floodModes = normalizeFloodModes(opts.flood);
   if (!['refuse', 'kick-oldest'].includes(opts.connectionPolicy)) throw new TypeError('connectionPolicy must be refuse or kick-oldest');
 
   const rt = new Runtime(opts, options.now ?? Date.now, [...(options.crackedIps ?? DEFAULT_CRACKED_IPS)]);
@@ -244,10 +292,12 @@ export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
     url: rt.baseUrl,
     port,
     style: opts.style,
-    flood: opts.flood,
+    flood: floodLabel(floodModes),
+    floodModes,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         rt.conns.endAll();
+        rt.releaseDropped();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
@@ -263,14 +313,25 @@ export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
     addMagDevice: (d) => void rt.magDevices.set(d.mac.toUpperCase(), { ...d, mac: d.mac.toUpperCase() }),
     banList: () => rt.flood.banList(),
     ban: (ip, until, reason = 'manual ban') => void rt.flood.ban(ip, until, reason),
-    unban: (ip) => rt.flood.unban(ip),
+    unban(ip) {
+      rt.flood.unban(ip);
+      rt.bruteforce.forget(ip);
+      rt.releaseDropped(ip);
+    },
     failures: (ip) => rt.flood.failures(ip),
+    chain: (ip) => rt.flood.chain(ip),
+    bruteforceCount: (ip, kind) => rt.bruteforce.count(ip, kind, opts.bruteforceFrequencyMs),
+    firewalled: (ip) => rt.firewalled(ip),
+    droppedSockets: (ip) => (ip === undefined ? [...rt.dropped.values()].reduce((n, s) => n + s.size, 0) : (rt.dropped.get(ip)?.size ?? 0)),
     counters: () => rt.snapshotCounters(),
     log: () => rt.logEntries.map((e) => ({ ...e })),
     connections: () => rt.conns.active().map(({ id, user, ip, streamId, kind, startedAt }) => ({ id, user, ip, streamId, kind, startedAt })),
     reset() {
       rt.conns.endAll();
+      rt.releaseDropped();
       rt.flood.reset();
+      rt.bruteforce.reset();
+      rt.activeDownloads.clear();
       rt.logEntries = [];
       rt.counters = { requests: 0, failures: 0, blockedRequests: 0, byStatus: {}, byCode: {} };
       rt.downloads.clear();

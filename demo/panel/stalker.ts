@@ -4,9 +4,9 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CHANNELS, LIVE_CATEGORIES, channel } from './data.js';
-import { header, send, sendJson } from './http-util.js';
+import { header, send, sendEmpty, sendJson } from './http-util.js';
 import type { Ctx, Runtime } from './runtime.js';
-import { serveStalkerLive } from './streams.js';
+import { replacementFor, sendReplacementVideo, serveStalkerLive } from './streams.js';
 import { MAG_PREFIXES, inBouquet } from './users.js';
 import type { MagDevice } from './types.js';
 
@@ -74,6 +74,16 @@ function tokenInvalid(rt: Runtime, ctx: Ctx, detail: string): void {
   sendJson(ctx.res, 401, { js: null, error: 'MAG_TOKEN_INVALID', message: 'Invalid or expired MAG token' });
 }
 
+/**
+ * xcvm style: a request whose token verifies no device. XC_VM's portal.php exits with an empty 200; only an
+ * unverified `stb/get_profile` is fed to checkBruteforce(ip, mac) and checkFlood.
+ */
+function xcvmUnverified(rt: Runtime, ctx: Ctx, mac: string, isGetProfile: boolean, detail: string): void {
+  rt.fail(ctx, 'MAG_TOKEN_INVALID', 200, undefined, detail, isGetProfile);
+  if (isGetProfile) rt.bruteforceAttempt(ctx, 'mac', mac);
+  send(ctx.res, 200, '');
+}
+
 function b64url(buf: Buffer): string {
   return buf.toString('base64url');
 }
@@ -135,6 +145,29 @@ export function handleStalker(rt: Runtime, ctx: Ctx): void {
   // Everything else needs the session token.
   const auth = /^Bearer\s+(\S+)$/i.exec(header(ctx.req, 'authorization'));
   const session = auth ? s.sessions.get(auth[1]!) : undefined;
+  if (rt.opts.style === 'xcvm') {
+    const isGetProfile = type === 'stb' && action === 'get_profile';
+    if (!session || session.mac !== mac) return xcvmUnverified(rt, ctx, mac, isGetProfile, auth ? 'unknown token' : 'no Authorization header');
+    if (rt.now() - session.issuedAt > rt.opts.stalkerTokenTtlMs) {
+      s.sessions.delete(session.token);
+      return xcvmUnverified(rt, ctx, mac, isGetProfile, 'token expired');
+    }
+    if (!device) return xcvmUnverified(rt, ctx, mac, isGetProfile, 'device removed');
+    if (isGetProfile) {
+      // MAGSCAN (portal.php): no serial, or another serial than the one stored for this MAC → IP banned at once,
+      // answered 404 with an empty body.
+      const sn = q.get('sn');
+      if (!sn) {
+        rt.banNow(ctx, 'MAGSCAN', '[MS] No Serial Number', device.user);
+        return sendEmpty(ctx.res, 404);
+      }
+      if (device.sn && device.sn !== sn) {
+        rt.banNow(ctx, 'MAGSCAN', '[MS] Invalid Serial Number', device.user);
+        return sendEmpty(ctx.res, 404);
+      }
+      device.sn = sn;
+    }
+  }
   if (!session || session.mac !== mac) return tokenInvalid(rt, ctx, auth ? 'unknown token' : 'no Authorization header');
   if (session.revoked) return authorizationFailed(rt, ctx, 'token invalidated: another device took this MAC');
   if (rt.now() - session.issuedAt > rt.opts.stalkerTokenTtlMs) {
@@ -222,6 +255,10 @@ export function handlePlay(rt: Runtime, ctx: Ctx): void {
   const u = rt.users.get(p.u);
   if (!u) return rt.reject(ctx, 'STALKER_DECRYPT_FAILED');
   const { code } = rt.users.authenticate(u.username, u.password);
+  if (code && rt.opts.style === 'xcvm') {
+    rt.fail(ctx, code, 302, u.username, `replacement video: ${replacementFor(code)}`);
+    return sendReplacementVideo(rt, ctx, replacementFor(code), 'redirect');
+  }
   if (code) return rt.reject(ctx, code, { user: u.username });
   serveStalkerLive(rt, ctx, u, p.c);
 }

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { channel, episode, movie } from './data.js';
-import { parseRange, send, sendEmpty } from './http-util.js';
+import { MEDIA_STREAM_ID, channel, episode, movie } from './data.js';
+import { parseRange, send, sendEmpty, sendRedirect } from './http-util.js';
+import { mediaFile, mediaSegments, type MediaFile } from './media.js';
 import type { Conn, ConnKind, Ctx, Runtime } from './runtime.js';
 import type { StoredUser } from './users.js';
 import { inBouquet } from './users.js';
@@ -108,11 +109,39 @@ function track(rt: Runtime, ctx: Ctx, u: StoredUser, streamId: number, kind: Con
   return conn;
 }
 
-/** Enforces max_connections (refuse → USER_ALREADY_CONNECTED, kick-oldest → the oldest stream ends). */
-export function admit(rt: Runtime, ctx: Ctx, u: StoredUser): boolean {
+/**
+ * Enforces max_connections (refuse → USER_ALREADY_CONNECTED, kick-oldest → the oldest stream ends). xcvm style:
+ * the refusal is XC_VM's show_connected_video — a playlist of `/auth/connected.ts` for `.m3u8`, else a 302 to it.
+ */
+export function admit(rt: Runtime, ctx: Ctx, u: StoredUser, ext = 'ts'): boolean {
   if (rt.conns.admit(u, rt.opts.connectionPolicy)) return true;
+  if (rt.opts.style === 'xcvm') {
+    const mode = ext === 'm3u8' ? 'hls' : 'redirect';
+    rt.fail(ctx, 'USER_ALREADY_CONNECTED', mode === 'hls' ? 200 : 302, u.username, 'replacement video: connected');
+    sendReplacementVideo(rt, ctx, 'connected', mode);
+    return false;
+  }
   rt.reject(ctx, 'USER_ALREADY_CONNECTED', { user: u.username });
   return false;
+}
+
+/** xcvm style: the per-reason replacement videos (XC_VM settings show_expired_video, show_banned_video, show_connected_video). */
+export type ReplacementReason = 'expired' | 'banned' | 'connected';
+
+/** XC_VM shows the banned video for a disabled line too (stream/auth.php). */
+export function replacementFor(code: string): ReplacementReason {
+  return code === 'USER_EXPIRED' ? 'expired' : code === 'USER_ALREADY_CONNECTED' ? 'connected' : 'banned';
+}
+
+/**
+ * XC_VM's showVideoServer: for `.m3u8` a 200 playlist whose one segment is the clip under `/auth/…`, for anything
+ * else (`.ts`, movies, series, timeshift) a 302 to the clip.
+ */
+export function sendReplacementVideo(rt: Runtime, ctx: Ctx, reason: ReplacementReason, mode: 'hls' | 'redirect'): void {
+  const url = `${rt.baseUrl}/auth/${reason}.ts`;
+  if (mode === 'redirect') return sendRedirect(ctx.res, url);
+  const m3u8 = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-ALLOW-CACHE:YES\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n${url}\n#EXT-X-ENDLIST`;
+  send(ctx.res, 200, m3u8, 'application/x-mpegurl');
 }
 
 const liveCache = new Map<number, Buffer>();
@@ -206,9 +235,17 @@ export function handleStream(rt: Runtime, ctx: Ctx, kind: 'live' | 'movie' | 'se
     }
   }
   if (kind === 'live' && ext === 'm3u8') return serveHlsPlaylist(rt, ctx, u, id);
+  if (id === MEDIA_STREAM_ID && kind === 'movie' && ext !== 'mp4') return rt.notFound(ctx, 'stream 9001 is served as .mp4');
   const counts = ctx.req.method !== 'HEAD';
-  if (counts && !admit(rt, ctx, u)) return;
+  if (counts && !admit(rt, ctx, u, ext)) return;
   if (counts) track(rt, ctx, u, id, kind);
+  if (id === MEDIA_STREAM_ID && kind !== 'series') {
+    // The real fixture: live 9001.ts once (finite, Content-Length), movie 9001.mp4 with Range.
+    const buf = mediaFile(kind === 'live' ? '9001.ts' : '9001.mp4');
+    const status = serveFile(rt, ctx, buf.length, kind === 'live' ? 'video/mp2t' : 'video/mp4', (s, e) => buf.subarray(s, e), u.username);
+    if (status !== 416) rt.succeeded(ctx);
+    return;
+  }
   if (kind === 'live') {
     rt.succeeded(ctx);
     return serveLive(rt, ctx, id);
@@ -236,7 +273,7 @@ export function handleTimeshift(rt: Runtime, ctx: Ctx): void {
   if (!inBouquet(u, id)) return rt.reject(ctx, 'NOT_IN_BOUQUET', { user: u.username });
   if (startMs > rt.now()) return rt.notFound(ctx, 'archive starts in the future');
   const counts = ctx.req.method !== 'HEAD';
-  if (counts && !admit(rt, ctx, u)) return;
+  if (counts && !admit(rt, ctx, u, 'ts')) return;
   if (counts) track(rt, ctx, u, id, 'timeshift');
   const seed = contentSeed(`timeshift:${startMs}`, id);
   if (serveFile(rt, ctx, minutes * 60 * TS_PACKET * 10, 'video/mp2t', (s, e) => tsBytes(seed, s, e), u.username) !== 416) rt.succeeded(ctx);
@@ -248,13 +285,21 @@ function serveHlsPlaylist(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): voi
     .active(u.username)
     .find((c) => c.kind === 'hls' && c.ip === ctx.client.ip && c.streamId === id);
   if (!conn) {
-    if (!admit(rt, ctx, u)) return;
+    if (!admit(rt, ctx, u, 'm3u8')) return;
     const token = randomBytes(16).toString('hex');
     const c: Conn = rt.conns.open({ user: u.username, ip: ctx.client.ip, streamId: id, kind: 'hls', hlsToken: token, end: () => undefined });
     conn = c;
   }
   conn.lastSeen = rt.now();
   rt.succeeded(ctx);
+  if (id === MEDIA_STREAM_ID) {
+    // The real fixture's playlist (VOD, #EXT-X-ENDLIST), its segment URIs rewritten to tokenised /hls/ URLs.
+    const segs = mediaSegments();
+    const out = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-TARGETDURATION:2', '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD'];
+    segs.forEach((sg, n) => out.push(`#EXTINF:${sg.duration},`, `/hls/${conn.hlsToken}/${id}/${n}.ts`));
+    out.push('#EXT-X-ENDLIST');
+    return send(ctx.res, 200, out.join('\n') + '\n', 'application/vnd.apple.mpegurl', { 'Cache-Control': 'no-store' });
+  }
   const seq = Math.floor(rt.now() / (HLS_SEGMENT_SECONDS * 1000));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${HLS_SEGMENT_SECONDS}`, `#EXT-X-MEDIA-SEQUENCE:${seq}`];
   for (let n = seq; n < seq + 3; n++) lines.push(`#EXTINF:${HLS_SEGMENT_SECONDS}.000,`, `/hls/${conn.hlsToken}/${id}/${n}.ts`);
@@ -272,19 +317,34 @@ export function handleHlsSegment(rt: Runtime, ctx: Ctx): void {
   if (conn.streamId !== Number(idSeg)) return rt.reject(ctx, 'LB_TOKEN_INVALID', { user: conn.user, status: 403 });
   conn.lastSeen = rt.now();
   const n = Number(m[1]);
+  if (conn.streamId === MEDIA_STREAM_ID) {
+    const seg = mediaSegments()[n];
+    if (!seg) return rt.notFound(ctx, 'no such segment');
+    return send(ctx.res, 200, mediaFile(seg.file as MediaFile), 'video/mp2t');
+  }
   send(ctx.res, 200, tsBytes(contentSeed('hls', conn.streamId) ^ n, 0, HLS_SEGMENT_BYTES), 'video/mp2t');
 }
 
-/** The expired video itself (masked style). */
-export function handleAuthVideo(ctx: Ctx): void {
-  if (ctx.segments[1] === 'expired.ts' && ctx.segments.length === 2) return sendExpiredVideo(ctx);
+/**
+ * The replacement clips. Masked style: `/auth/expired.ts` (synthetic TS). xcvm style: `/auth/expired.ts`,
+ * `/auth/banned.ts`, `/auth/connected.ts` — the real 9001.ts fixture, so a player really plays it.
+ */
+export function handleAuthVideo(rt: Runtime, ctx: Ctx): void {
+  const name = ctx.segments.length === 2 ? ctx.segments[1] : undefined;
+  if (rt.opts.style === 'xcvm') {
+    if (name === 'expired.ts' || name === 'banned.ts' || name === 'connected.ts') {
+      return send(ctx.res, 200, mediaFile('9001.ts'), 'video/mp2t', { 'Cache-Control': 'no-store' });
+    }
+    return rt.notFound(ctx, 'no such clip');
+  }
+  if (name === 'expired.ts') return sendExpiredVideo(ctx);
   sendEmpty(ctx.res, 404);
 }
 
 /** Serves an endless live stream for an already-authorised Stalker play request. */
 export function serveStalkerLive(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): void {
   if (ctx.req.method !== 'HEAD') {
-    if (!admit(rt, ctx, u)) return;
+    if (!admit(rt, ctx, u, 'ts')) return;
     track(rt, ctx, u, id, 'stalker');
   }
   rt.succeeded(ctx);

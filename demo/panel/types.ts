@@ -3,8 +3,12 @@
  * Nothing here is product code: it is a fake server to test the product against.
  */
 
-/** `classic`: the seed's documented answers. `masked`: what current panels do (fake 404s, empty 403s, expired video). */
-export type AnswerStyle = 'classic' | 'masked';
+/**
+ * `classic`: the seed's documented answers. `masked`: what current panels do (fake 404s, empty 403s, expired video).
+ * `xcvm`: what a production XC_VM panel answers with its default settings (see README: fake nginx 404 for every
+ * refusal, per-reason replacement videos under `/auth/…`, bruteforce/MAGSCAN bans, empty 403 then a firewall drop).
+ */
+export type AnswerStyle = 'classic' | 'masked' | 'xcvm';
 /** `seed`: 5 warn / 10 → 5 min / 20 → 1 h. `strict`: chained denials < 2 s apart, 40 → permanent ban. `off`: none. */
 export type FloodMode = 'seed' | 'strict' | 'off';
 /** What happens when a user at max_connections opens one more stream. */
@@ -56,6 +60,11 @@ export interface MagDevice {
   status: 0 | 1 | 2;
   /** The portal refuses this MAC outright (`Access denied.`). */
   denied?: boolean;
+  /**
+   * The serial number the panel has stored for this box (xcvm style: a get_profile with another `sn` is a MAGSCAN
+   * ban). Absent: the first verified get_profile stores the one it sends, as XC_VM does.
+   */
+  sn?: string;
   note?: string;
 }
 
@@ -101,7 +110,26 @@ export interface PanelOptions {
   /** Default 127.0.0.1. */
   host?: string;
   style?: AnswerStyle;
-  flood?: FloodMode;
+  /**
+   * Flood protection: one mode, or several combined (`['seed', 'strict']`: each keeps its own count, and a ban
+   * follows when either says so). Default `seed`, `strict` with style `xcvm`. `'off'` (or `[]`) = none.
+   */
+  flood?: FloodMode | readonly FloodMode[];
+  /**
+   * xcvm style: how long (panel clock, ms) a banned IP still gets the empty 403 before it is dropped at the
+   * "firewall" (connection accepted, never answered). Default 60 000.
+   */
+  firewallDelayMs?: number;
+  /** xcvm style: simultaneous get.php (and, counted apart, xmltv.php) downloads per line (XC_VM default 2). */
+  maxSimultaneousDownloads?: number;
+  /** Real ms a get.php / xmltv.php answer is held before it is written (to make downloads overlap). Default 0. */
+  downloadDelayMs?: number;
+  /** xcvm style: distinct failed usernames from one IP within `bruteforceFrequencyMs` → ban (XC_VM default 10). */
+  bruteforceUsernameAttempts?: number;
+  /** xcvm style: distinct unverified MACs from one IP within `bruteforceFrequencyMs` → ban (XC_VM default 5). */
+  bruteforceMacAttempts?: number;
+  /** xcvm style: the bruteforce window, ms (XC_VM default 300 s). */
+  bruteforceFrequencyMs?: number;
   connectionPolicy?: ConnectionPolicy;
   /** The clock (ms since epoch) every time decision uses. Default Date.now. */
   now?: () => number;

@@ -15,9 +15,9 @@ import {
   programmes,
   series,
 } from './data.js';
-import { formatDateTime, send, sendEmpty, sendJson, sendNginx404 } from './http-util.js';
+import { formatDateTime, send, sendEmpty, sendJson, sendNginx404, sendXcvm404 } from './http-util.js';
 import type { Ctx, Runtime } from './runtime.js';
-import { sendExpiredPlaylist, sendExpiredVideo } from './streams.js';
+import { replacementFor, sendExpiredPlaylist, sendExpiredVideo, sendReplacementVideo } from './streams.js';
 import { checkAccess, inBouquet, type AccountCode, type StoredUser } from './users.js';
 
 export type Surface = 'api' | 'playlist' | 'epg' | 'stream-ts' | 'stream-m3u8';
@@ -44,6 +44,7 @@ export function failedUserInfo(code: AccountCode, u?: StoredUser): { user_info: 
  * `rt.succeeded(ctx)` once the request is served, which resets the IP's flood count.
  */
 export function login(rt: Runtime, ctx: Ctx, username: string | null, password: string | null, surface: Surface): StoredUser | null {
+  if (rt.opts.style === 'xcvm') return loginXcvm(rt, ctx, username, password, surface);
   if (!username || password === null || password === '') {
     rt.badRequest(ctx, 'username and password are required');
     return null;
@@ -88,6 +89,79 @@ export function login(rt: Runtime, ctx: Ctx, username: string | null, password: 
     return null;
   }
   return u;
+}
+
+/**
+ * xcvm style (XC_VM player_api.php, playlist.php, epg.php, stream/auth.php with debug_show_errors off):
+ * - no or empty credentials → NO_CREDENTIALS, fake 404, counted by checkFlood;
+ * - credentials that name no line → checkBruteforce(username) + AUTH_FAILED, fake 404, counted by checkFlood;
+ * - expired / banned / disabled: on a stream the replacement video (show_expired_video / show_banned_video —
+ *   a disabled line gets the banned video too); anywhere else generateError(EXPIRED|BANNED|DISABLED) = fake 404.
+ *   Not counted ($rDeny is false once the line is found);
+ * - the line's restrictions (IP, country, UA, ISP, …) → generateError → fake 404, not counted.
+ */
+function loginXcvm(rt: Runtime, ctx: Ctx, username: string | null, password: string | null, surface: Surface): StoredUser | null {
+  if (!username || !password) {
+    rt.fail(ctx, 'NO_CREDENTIALS', 404, username ?? undefined);
+    sendXcvm404(ctx.res);
+    return null;
+  }
+  const { user, code } = rt.users.authenticate(username, password);
+  if (code === 'AUTH_FAILED') {
+    rt.fail(ctx, 'AUTH_FAILED', 404, username);
+    rt.bruteforceAttempt(ctx, 'user', username);
+    sendXcvm404(ctx.res);
+    return null;
+  }
+  if (code) {
+    const u = user!;
+    if (surface === 'stream-ts' || surface === 'stream-m3u8') {
+      const mode = surface === 'stream-m3u8' ? 'hls' : 'redirect';
+      rt.fail(ctx, code, mode === 'hls' ? 200 : 302, u.username, `replacement video: ${replacementFor(code)}`);
+      sendReplacementVideo(rt, ctx, replacementFor(code), mode);
+      return null;
+    }
+    rt.fail(ctx, code, 404, u.username);
+    sendXcvm404(ctx.res);
+    return null;
+  }
+  const u = user!;
+  const access = checkAccess(u, ctx.client, rt.crackedIps);
+  if (access) {
+    rt.reject(ctx, access, { user: u.username });
+    return null;
+  }
+  return u;
+}
+
+/**
+ * xcvm style: XC_VM's startDownload — at most `max_simultaneous_downloads` get.php (and, apart, xmltv.php)
+ * downloads per line at once; one more → 429 with an empty body (not counted by checkFlood). The slot is
+ * released when the response closes. Other styles: always allowed.
+ */
+function startDownload(rt: Runtime, ctx: Ctx, u: StoredUser, type: 'playlist' | 'epg'): boolean {
+  if (rt.opts.style !== 'xcvm' || rt.opts.maxSimultaneousDownloads <= 0) return true;
+  const key = `${u.username}\u0000${type}`;
+  const n = rt.activeDownloads.get(key) ?? 0;
+  if (n >= rt.opts.maxSimultaneousDownloads) {
+    rt.fail(ctx, 'DOWNLOAD_LIMIT_REACHED', 429, u.username, `${n} ${type} downloads in progress`);
+    sendEmpty(ctx.res, 429);
+    return false;
+  }
+  rt.activeDownloads.set(key, n + 1);
+  ctx.res.once('close', () => {
+    const m = (rt.activeDownloads.get(key) ?? 1) - 1;
+    if (m <= 0) rt.activeDownloads.delete(key);
+    else rt.activeDownloads.set(key, m);
+  });
+  return true;
+}
+
+/** Writes a download, after `downloadDelayMs` (real ms) when set. */
+function deliver(rt: Runtime, ctx: Ctx, write: () => void): void {
+  if (rt.opts.downloadDelayMs <= 0) return write();
+  const t = setTimeout(write, rt.opts.downloadDelayMs);
+  ctx.res.once('close', () => clearTimeout(t));
 }
 
 export function userInfo(rt: Runtime, u: StoredUser): Record<string, unknown> {
@@ -332,6 +406,7 @@ export function handleGetPhp(rt: Runtime, ctx: Ctx): void {
   const ext = output === 'm3u8' || output === 'hls' ? 'm3u8' : 'ts';
   if (!u.allowedOutputFormats.includes(ext)) return rt.reject(ctx, 'USER_DISALLOW_EXT', { user: u.username });
   if (overDownloadLimit(rt, ctx, u)) return;
+  if (!startDownload(rt, ctx, u, 'playlist')) return;
   const base = rt.baseUrl;
   const U = encodeURIComponent(u.username);
   const P = encodeURIComponent(u.password);
@@ -351,7 +426,7 @@ export function handleGetPhp(rt: Runtime, ctx: Ctx): void {
     lines.push(`${base}/movie/${U}/${P}/${m.id}.${m.ext}`);
   }
   rt.succeeded(ctx);
-  send(ctx.res, 200, lines.join('\n') + '\n', 'audio/x-mpegurl', { 'Content-Disposition': 'attachment; filename="playlist.m3u"' });
+  deliver(rt, ctx, () => send(ctx.res, 200, lines.join('\n') + '\n', 'audio/x-mpegurl', { 'Content-Disposition': 'attachment; filename="playlist.m3u"' }));
 }
 
 /** /xmltv.php?username&password */
@@ -360,6 +435,7 @@ export function handleXmltv(rt: Runtime, ctx: Ctx): void {
   const u = login(rt, ctx, q.get('username'), q.get('password'), 'epg');
   if (!u) return;
   if (overDownloadLimit(rt, ctx, u)) return;
+  if (!startDownload(rt, ctx, u, 'epg')) return;
   const fmt = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + ' +0000';
   const chans = CHANNELS.filter((c) => inBouquet(u, c.id));
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<!DOCTYPE tv SYSTEM "xmltv.dtd">', '<tv generator-info-name="xtream-error-ux demo panel">'];
@@ -373,7 +449,7 @@ export function handleXmltv(rt: Runtime, ctx: Ctx): void {
   }
   out.push('</tv>');
   rt.succeeded(ctx);
-  send(ctx.res, 200, out.join('\n') + '\n', 'application/xml; charset=utf-8');
+  deliver(rt, ctx, () => send(ctx.res, 200, out.join('\n') + '\n', 'application/xml; charset=utf-8'));
 }
 
 /** For documentation/tests: the HTTP status a code is answered with on stream requests. */
