@@ -8,10 +8,11 @@
  */
 import { panelFloodRules } from './catalog.js';
 import { diagnosisOf } from './classify.js';
+import { diagnosisFacts } from './diagnosis-facts.js';
 import { bruteforceRules, followsPanelBlock, isLoginFailure, mirrorsPanelBlock } from './panel-rules.js';
 import { createMemoryStore } from './stores/memory.js';
 import { EMPTY_FLOOD_STATE, type FloodSlot, type FloodState, type FloodStore } from './stores/types.js';
-import type { Diagnosis, Endpoint, EndpointKind } from './types.js';
+import type { Diagnosis, EndpointKind } from './types.js';
 
 export interface FloodThresholds {
   /** Failures at which the panel logs a warning. */
@@ -179,32 +180,6 @@ const EXEMPT_KINDS: ReadonlySet<EndpointKind> = new Set(['stream-api', 'other'])
 /** Whether requests of this kind are never held back (billing, the portal's own pages). */
 export function isExemptRequest(request: FloodRequest | undefined): boolean {
   return request?.kind !== undefined && EXEMPT_KINDS.has(request.kind);
-}
-
-/** The diagnosis as facts only: no server text, no URL, nothing a credential could hide in. */
-function factsOf(diagnosis: Diagnosis): Diagnosis {
-  const endpoint: Endpoint | undefined = diagnosis.endpoint
-    ? { kind: diagnosis.endpoint.kind, bulk: diagnosis.endpoint.bulk, action: diagnosis.endpoint.action, host: diagnosis.endpoint.host }
-    : undefined;
-  return JSON.parse(
-    JSON.stringify({
-      source: diagnosis.source,
-      code: diagnosis.code,
-      known: diagnosis.known,
-      key: diagnosis.key,
-      kind: diagnosis.kind,
-      category: diagnosis.category,
-      severity: diagnosis.severity,
-      fixer: diagnosis.fixer,
-      retry: diagnosis.retry,
-      flood: diagnosis.flood,
-      definitive: diagnosis.definitive,
-      httpStatus: diagnosis.httpStatus,
-      masked: diagnosis.masked,
-      retryAfterMs: diagnosis.retryAfterMs,
-      endpoint,
-    }),
-  ) as Diagnosis;
 }
 
 /** What a held MAGSCAN-risk request shows (facts only). */
@@ -446,7 +421,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     if (diagnosis?.retryAfterMs !== undefined && diagnosis.retryAfterMs > 0) {
       next = { ...next, retryAfterUntil: later(next.retryAfterUntil, at + Math.min(diagnosis.retryAfterMs, backoff.retryAfterCapMs)) };
     }
-    if (diagnosis) next = { ...next, diagnosis: factsOf(diagnosis) };
+    if (diagnosis) next = { ...next, diagnosis: diagnosisFacts(diagnosis) };
     const counts = diagnosis ? diagnosis.flood !== 'none' : true;
     if (counts) {
       const failures = state.failures + 1;

@@ -3,6 +3,7 @@
  * nothing else the server said. The main world is untrusted, so its reports pass through here too.
  */
 import { redactText, redactUrl } from '../../core/redact.js';
+import { DIAGNOSIS_TEXT_FIELDS, diagnosisFacts } from '../../core/diagnosis-facts.js';
 import type { Diagnosis, Endpoint } from '../../core/types.js';
 
 const TEXT_LIMIT = 300;
@@ -45,29 +46,21 @@ export function sanitizeDiagnosis(diagnosis: Diagnosis): Diagnosis {
         createdAt: cleanNumber(diagnosis.account.createdAt),
       }
     : undefined;
+  const text: Record<string, string | undefined> = {};
+  for (const field of DIAGNOSIS_TEXT_FIELDS) text[field] = cleanText(diagnosis[field]);
   return JSON.parse(
     JSON.stringify({
-      source: diagnosis.source,
+      ...diagnosisFacts(diagnosis),
       code: cleanText(diagnosis.code) ?? 'unknown',
       known: diagnosis.known === true,
-      key: diagnosis.key,
-      kind: diagnosis.kind,
-      category: diagnosis.category,
-      severity: diagnosis.severity,
       fixer: Array.isArray(diagnosis.fixer) ? diagnosis.fixer : [],
-      retry: diagnosis.retry,
-      flood: diagnosis.flood,
       definitive: diagnosis.definitive === true,
       httpStatus: cleanNumber(diagnosis.httpStatus),
-      serverCode: cleanText(diagnosis.serverCode),
-      serverMessage: cleanText(diagnosis.serverMessage),
-      details: cleanText(diagnosis.details),
-      masked: diagnosis.masked,
-      endpoint: cleanEndpoint(diagnosis.endpoint),
-      account,
       retryAfterMs: cleanNumber(diagnosis.retryAfterMs),
       serverTime: cleanNumber(diagnosis.serverTime),
-      seen: cleanText(diagnosis.seen),
+      ...text,
+      endpoint: cleanEndpoint(diagnosis.endpoint),
+      account,
     }),
   ) as Diagnosis;
 }
