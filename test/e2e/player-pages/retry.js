@@ -1,7 +1,8 @@
 /*
  * The retry wrapper every IPTV web player ships in some form: on a fatal error, tear the player down and load
  * the same URL again after 1–2 s (random in [1000, 2000] ms), forever. Shared by the player pages in this folder
- * (test/e2e/players.ts serves them); `?src=URL` chooses the stream.
+ * (test/e2e/players.ts serves them); `?src=URL` chooses the stream. With `&login=URL` the page first signs in
+ * (one fetch of that player_api URL, as Xtream web players do) and then plays, whatever the answer.
  *
  * window.__stats is what the tests read:
  *   attempts      players created (the first load counts)
@@ -10,6 +11,7 @@
  *   playingEvent  a 'playing' event fired in some attempt
  *   maxTime       the highest currentTime seen
  *   lastErrors    the last few error descriptions (newest last)
+ *   login         the sign-in's HTTP status (or 'error'), when `login` was given
  */
 (function () {
   'use strict';
@@ -26,6 +28,7 @@
     startedAt: Date.now(),
     firstPlayingAt: null,
     stopped: false,
+    login: null,
   };
   window.__stats = stats;
 
@@ -94,7 +97,17 @@
       current = null;
       container.textContent = '';
     };
-    run();
+    const login = params.get('login');
+    if (!login) return run();
+    fetch(login, { cache: 'no-store' })
+      .then((response) => {
+        stats.login = response.status;
+        return response.text();
+      })
+      .catch(() => {
+        stats.login = 'error';
+      })
+      .then(run);
   };
 
   /** A muted, autoplaying <video> in `container`. */

@@ -1,0 +1,3 @@
+import { playersSuite } from './players.js';
+
+playersSuite('chrome');
