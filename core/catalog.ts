@@ -66,6 +66,8 @@ export interface CatalogEntry {
   readonly reference?: { readonly description: string; readonly solution?: string };
   /** An account status or alias whose meaning is another entry's (its texts are that entry's). */
   readonly sameAs?: string;
+  /** `guard`: only the flood guard gives this diagnosis (a request it would not send); classify never does. */
+  readonly origin?: 'guard';
 }
 
 type Draft = Omit<CatalogEntry, 'code' | 'documented' | 'definitive' | 'flood'> &
@@ -136,7 +138,7 @@ const entries: Record<string, Draft> = {
    * A Stalker `get_profile` the guard would not send: it has no serial number (`sn`), and XC_VM bans an IP at
    * once for that (its MAGSCAN log code). The player must send the device's serial.
    */
-  MAGSCAN: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'error', httpStatus: [], fixer: ['app'], retry: 'after-action', definitive: true, documented: false },
+  MAGSCAN: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'error', httpStatus: [], fixer: ['app'], retry: 'after-action', definitive: true, documented: false, origin: 'guard' },
   /** get_profile `status: 2`: the portal wants a login and password for this device. */
   STALKER_LOGIN_REQUIRED: { kind: 'panel-behaviour', source: 'stalker', category: 'stalker', severity: 'warning', httpStatus: [200], fixer: ['viewer'], retry: 'after-action', documented: false },
 

@@ -147,7 +147,8 @@ export interface MaskedMeaning {
   readonly flood?: FloodCount;
 }
 
-const FAKE_404 = /<title>\s*404 Not Found\s*<\/title>|<h1>\s*404 Not Found\s*<\/h1>|<center>\s*nginx/i;
+/** nginx's own 404 page: its title and heading read `404 Not Found`, its footer `nginx`. */
+const FAKE_404 = />\s*404 Not Found\s*<|<center>\s*nginx/i;
 /** The API scripts every panel has: a 404 from one of them is never a missing file. */
 const SCRIPT_KINDS = new Set(['player-api', 'panel-api', 'playlist', 'epg']);
 
@@ -162,13 +163,13 @@ function looksLikeFake404(body: string | undefined): boolean {
  */
 export function replacementCode(uri: string): string {
   const name = uri.slice(0, 300).toLowerCase();
-  if (/connect|limit|max_?con/.test(name)) return 'USER_ALREADY_CONNECTED';
+  if (/connect|limit/.test(name)) return 'USER_ALREADY_CONNECTED';
   if (/disabled/.test(name)) return 'USER_DISABLED';
-  if (/banned|\bban\b/.test(name)) return 'USER_BAN';
+  if (/ban/.test(name)) return 'USER_BAN';
   return 'USER_EXPIRED';
 }
 
-const REPLACEMENT_URI = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]*)?\/?auth\//i;
+const REPLACEMENT_URI = /^(?:\w+:\/\/[^/]*)?\/?auth\//i;
 
 /** The URI of a replacement-video playlist's segment (a 200 m3u8 of at most 3 URIs, all under `/auth/`), or undefined. */
 export function replacementPlaylistUri(body: string): string | undefined {
@@ -189,23 +190,19 @@ export function replacementPlaylistUri(body: string): string | undefined {
  * the clip (the endpoint's URL is redacted); it is only matched, never kept.
  */
 export function maskedMeaning(endpoint: Endpoint | undefined, status: number | undefined, body: string | undefined, url?: string): MaskedMeaning | undefined {
-  if (!endpoint) {
-    if ((status === undefined || (status >= 200 && status < 300)) && body !== undefined) {
-      const uri = replacementPlaylistUri(body);
-      if (uri !== undefined) return { code: replacementCode(uri), flood: 'none' };
-    }
-    return undefined;
-  }
+  const kind = endpoint?.kind;
   if (status === 404 && looksLikeFake404(body)) {
-    if (SCRIPT_KINDS.has(endpoint.kind)) return { code: 'AUTH_FAILED' };
-    if (endpoint.kind === 'stream' || endpoint.kind === 'stream-token') return { code: '404', flood: 'denied' };
+    if (kind && SCRIPT_KINDS.has(kind)) return { code: 'AUTH_FAILED' };
+    if (kind === 'stream' || kind === 'stream-token') return { code: '404', flood: 'denied' };
   }
-  if (status !== undefined && status >= 200 && status < 300) {
-    if (isReplacementEndpoint(endpoint)) return { code: replacementCode(url ?? endpoint.url ?? ''), flood: 'none' };
-    if (body !== undefined && !isApiEndpoint(endpoint)) {
-      const uri = replacementPlaylistUri(body);
-      if (uri !== undefined) return { code: replacementCode(uri), flood: 'none' };
-    }
+  if (status === undefined ? !endpoint : status >= 200 && status < 300) {
+    const uri =
+      endpoint && isReplacementEndpoint(endpoint)
+        ? (url ?? endpoint.url ?? '')
+        : body !== undefined && !(endpoint && isApiEndpoint(endpoint))
+          ? replacementPlaylistUri(body)
+          : undefined;
+    if (uri !== undefined) return { code: replacementCode(uri), flood: 'none' };
   }
   return undefined;
 }

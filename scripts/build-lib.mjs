@@ -23,7 +23,8 @@ mkdirSync(dist, { recursive: true });
 
 // 2. The script tag: one file, English inside, elements defined, window.XtreamErrorUX. Held to 28 KB gzip:
 // i18next is replaced by components/i18next-lite.ts, the flood-guard binding and its English strings are left out
-// (the global exposes no guard to bind to), the catalog loses the facts classify doesn't read (English
+// (the global exposes no guard to bind to), and so are the catalog entries only the guard gives (`origin: 'guard'`)
+// and their words, the catalog loses the facts classify doesn't read (English
 // reference texts, status texts, usual statuses; the global exposes only its codes), and the css/html template literals are minified.
 await build({
   configFile: false,
@@ -156,6 +157,9 @@ function scriptTagDiet() {
       .replace(/([\s:,(/-])0\.(\d)/g, '$1.$2')
       .trim();
   const minifyHtml = (text) => text.replace(/>\s+</g, '><').replace(/\s{2,}/g, ' ');
+  /** Catalog entries only the flood guard gives (one entry per line in core/catalog.ts). */
+  const guardEntry = /^ {2}(\w+): \{[^\n]*\borigin: 'guard'[^\n]*\},?\n/gm;
+  const guardCodes = [...readFileSync(join(root, 'core/catalog.ts'), 'utf8').matchAll(guardEntry)].map((match) => match[1]);
   return {
     name: 'xtream-script-tag-diet',
     enforce: 'pre',
@@ -165,8 +169,14 @@ function scriptTagDiet() {
         const { guard, retry, ...rest } = JSON.parse(code);
         return JSON.stringify(rest);
       }
+      if (/\/locales\/en\/errors-[a-z]+\.json$/.test(id)) {
+        const words = JSON.parse(code);
+        for (const key of guardCodes) delete words[key];
+        return JSON.stringify(words);
+      }
       if (id.endsWith('/core/catalog.ts')) {
         return code
+          .replace(guardEntry, '')
           .replace(/,\s*reference:\s*\{[^}]*\}/g, '')
           .replace(/,\s*canonicalMessage:\s*(['"])(?:(?!\1).)*\1/g, '')
           .replace(/,\s*statusText:\s*(['"])(?:(?!\1).)*\1/g, '')
