@@ -518,9 +518,6 @@ function classifyObservation(observation: Record<string, unknown>, options: Clas
     return found === null ? null : get(observation, 'body') === undefined && !url ? unreadable(observation) : null;
   }
   if (status < 400) return null;
-  if (status === 403 && emptyBody && context.endpoint?.kind !== 'stream-api') {
-    return build({ code: 'PANEL_BLOCK', masked: true }, context);
-  }
   const serverMessage = typeof body === 'string' && body.length <= SHORT_TEXT && !/<[a-z!/]/i.test(body) ? body.trim() || undefined : undefined;
   return build({ code: String(status), serverMessage }, context);
 }

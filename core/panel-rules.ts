@@ -186,11 +186,13 @@ export function replacementPlaylistUri(body: string): string | undefined {
  * - a 404 page (or nothing) from a stream: the panel's answer to unknown credentials or tokens — counted;
  * - a 2xx replacement-video playlist, or the clip under `/auth/` (reached by the panel's 302): the line is
  *   expired, banned, disabled or already connected — never counted by the panel.
- * An empty 403 is PANEL_BLOCK (see mirrorsPanelBlock for what the guard makes of it). `url`, the raw URL, names
+ * - an empty 403 (not from billing): PANEL_BLOCK (see mirrorsPanelBlock for what the guard makes of it). `url`, the raw URL, names
  * the clip (the endpoint's URL is redacted); it is only matched, never kept.
  */
 export function maskedMeaning(endpoint: Endpoint | undefined, status: number | undefined, body: string | undefined, url?: string): MaskedMeaning | undefined {
   const kind = endpoint?.kind;
+  // An empty 403 (not billing's): the panel refuses this IP — or a geo/ISP lock; see mirrorsPanelBlock.
+  if (status === 403 && !body?.trim() && kind !== 'stream-api') return { code: 'PANEL_BLOCK' };
   if (status === 404 && looksLikeFake404(body)) {
     if (kind && SCRIPT_KINDS.has(kind)) return { code: 'AUTH_FAILED' };
     if (kind === 'stream' || kind === 'stream-token') return { code: '404', flood: 'denied' };
