@@ -178,6 +178,17 @@ export function replacementPlaylistUri(body: string): string | undefined {
   return uris.length > 0 && uris.length <= 3 && uris.every((uri) => REPLACEMENT_URI.test(uri)) ? uris[0] : undefined;
 }
 
+const CLIP_NAMES: Readonly<Record<string, string>> = { USER_ALREADY_CONNECTED: 'connected', USER_DISABLED: 'disabled', USER_BAN: 'banned', USER_EXPIRED: 'expired' };
+
+/**
+ * A replacement-video playlist reduced to its meaning — one `/auth/<reason>.ts` line — or undefined for any
+ * other body: what may leave a page, where the real URIs may carry tokens (redacting them would lose the reason).
+ */
+export function replacementPlaylistFacts(body: string): string | undefined {
+  const uri = replacementPlaylistUri(body);
+  return uri === undefined ? undefined : `#EXTM3U\n/auth/${CLIP_NAMES[replacementCode(uri)]}.ts\n`;
+}
+
 /**
  * What a masked answer means, when it is one (undefined otherwise). `body` is the text read, or undefined when
  * it could not be (webRequest sees no bodies):

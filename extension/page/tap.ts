@@ -14,7 +14,7 @@
  * This is the page's own world: nothing here is trusted by the background beyond adding failures.
  */
 import { describeEndpoint, isApiEndpoint, isPanelEndpoint } from '../../core/endpoints.js';
-import { isStreamPlaylist, mayReadBody, provesLogin, readSmallBody, replacementPlaylistUri } from '../../core/panel-rules.js';
+import { isStreamPlaylist, mayReadBody, provesLogin, readSmallBody, replacementPlaylistFacts, replacementPlaylistUri } from '../../core/panel-rules.js';
 import { redactText, redactUrl } from '../../core/redact.js';
 import type { Endpoint } from '../../core/types.js';
 import { PAGE_REPORT_EVENT, PAGE_STATE_EVENT, type HostGate, type PageStateMessage, type TapReport } from '../shared/messages.js';
@@ -203,6 +203,8 @@ interface Tracked {
 
   /** A redacted summary of a body: Xtream `user_info` reduced to its facts; anything else redacted and cut. */
   function summarize(text: string, url: string, redactedUrl: string): string {
+    const replacement = replacementPlaylistFacts(text);
+    if (replacement !== undefined) return replacement;
     const secrets = secretsOf(url, redactedUrl);
     try {
       const parsed = JSON.parse(text) as unknown;

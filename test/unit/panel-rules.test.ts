@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../core/classify.js';
 import { describeEndpoint } from '../../core/endpoints.js';
-import { mayReadBody, maskedMeaning, mirrorsPanelBlock, provesLogin, readSmallBody, replacementPlaylistUri, risksMagscan, streamAnswered } from '../../core/panel-rules.js';
+import { mayReadBody, maskedMeaning, mirrorsPanelBlock, provesLogin, readSmallBody, replacementPlaylistFacts, replacementPlaylistUri, risksMagscan, streamAnswered } from '../../core/panel-rules.js';
 
 const api = describeEndpoint('http://p.test/player_api.php?username=u&password=p');
 const ts = describeEndpoint('http://p.test/live/u/p/12.ts');
@@ -90,6 +90,16 @@ describe('what masked answers mean', () => {
     const fromClip = classify({ status: 200, url: 'http://p.test/auth/connections.ts' });
     assert.deepEqual([fromClip?.code, fromClip?.flood], ['USER_ALREADY_CONNECTED', 'none']);
     assert.equal(classify({ status: 200, url: 'http://p.test/auth/banned.ts' })?.code, 'USER_BAN');
+  });
+
+  it('a replacement playlist reduces to its reason alone, which still reads the same (the tap sends only that)', () => {
+    const connected = '#EXTM3U\n#EXTINF:10.0,\nhttp://p.test/auth/connected.ts\n#EXT-X-ENDLIST';
+    const facts = replacementPlaylistFacts(connected)!;
+    assert.equal(facts, '#EXTM3U\n/auth/connected.ts\n');
+    assert.equal(classify({ status: 200, url: 'http://p.test/live/u/p/1.m3u8', body: facts })?.code, 'USER_ALREADY_CONNECTED');
+    const token = '#EXTM3U\n#EXTINF:10.0,\n/auth/3f9a0c77e1b2d4aa91c0ffee00d15ea5\n';
+    assert.equal(replacementPlaylistFacts(token), '#EXTM3U\n/auth/expired.ts\n', 'an unnamed clip: no token leaves');
+    assert.equal(replacementPlaylistFacts('#EXTM3U\n#EXTINF:2,\n/live/u/p/1_0.ts\n'), undefined);
   });
 
   it('an empty 403 is mirrored as a block only when the count makes a flood block plausible', () => {
