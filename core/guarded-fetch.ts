@@ -35,6 +35,18 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 
 let sharedGuard: FloodGuard | undefined;
 
+/** What guardedFetch found in each Response it handed back (the Response is the key: nothing outlives it). */
+const found = new WeakMap<Response, Diagnosis | null>();
+
+/**
+ * What guardedFetch found in a Response it returned: the Diagnosis of a failure, `null` for an answer that is
+ * not one, `undefined` for a Response guardedFetch did not return. A portal never reads and classifies a body
+ * again: `const diagnosis = responseDiagnosis(await guardedFetch(url))`.
+ */
+export function responseDiagnosis(response: Response): Diagnosis | null | undefined {
+  return found.get(response);
+}
+
 /** What a URL is, and the request the guard is asked about. */
 interface Described {
   readonly endpoint: Endpoint;
@@ -314,6 +326,7 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
       await sleep(wait, init?.signal);
       continue;
     }
+    found.set(response, diagnosis);
     return response;
   }
 }

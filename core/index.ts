@@ -41,7 +41,7 @@ export { fetchLocaleLoader } from './locale-loaders.js';
 export type { AccountFacts, Diagnosis, Endpoint, EndpointKind, Observation } from './types.js';
 export { createFloodGuard, FloodBlockedError, defaultFloodThresholds, defaultFloodBackoff, FLOOD_SLOT_TTL_MS, isExemptRequest } from './flood-guard.js';
 export type { FloodGuard, FloodGuardOptions, FloodStatus, FloodTicket, FloodOutcome, FloodLevel, FloodReason, FloodRequest, FloodThresholds, FloodBackoff } from './flood-guard.js';
-export { guardedFetch, defaultGuard, READ_LIMIT_BYTES } from './guarded-fetch.js';
+export { guardedFetch, defaultGuard, responseDiagnosis, READ_LIMIT_BYTES } from './guarded-fetch.js';
 export type { GuardedFetchOptions } from './guarded-fetch.js';
 export { createMemoryStore, createWebStorageStore, createSerializedStore } from './stores/index.js';
 export type { FloodStore, FloodState, FloodSlot, FloodStateChange, StorageLike, StorageEventSource, StorageEventLike, ChannelLike, LockManagerLike, WebStorageStoreOptions, AsyncKeyValueArea, SerializedStoreOptions } from './stores/index.js';

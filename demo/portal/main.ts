@@ -16,6 +16,7 @@ import {
   FloodBlockedError,
   guardedFetch,
   redactUrl,
+  responseDiagnosis,
   setLanguage,
   SUPPORTED_LANGUAGES,
   type AccountFacts,
@@ -163,6 +164,8 @@ async function call(path: string, options: CallOptions): Promise<Outcome> {
   }
   const isMedia = MEDIA_PATH.test(new URL(url).pathname);
   const observation = { status: response.status, url: redactUrl(response.url || url), headers: response.headers };
+  // What guardedFetch found (it already read what may be read); only the unguarded loops classify here.
+  const found = options.plain ? undefined : responseDiagnosis(response);
   if (isMedia && response.ok) {
     // Media: read the first chunk only (proof the stream flows), never the whole body.
     let bytes = 0;
@@ -176,7 +179,7 @@ async function call(path: string, options: CallOptions): Promise<Outcome> {
     }
     const close = () => controller.abort();
     if (!options.hold) close();
-    return { response, diagnosis: classify(observation), bytes, close };
+    return { response, diagnosis: found !== undefined ? found : classify(observation), bytes, close };
   }
   let data: unknown;
   const type = response.headers.get('content-type') ?? '';
@@ -190,7 +193,7 @@ async function call(path: string, options: CallOptions): Promise<Outcome> {
   } else {
     await response.body?.cancel().catch(() => undefined);
   }
-  return { response, data, diagnosis: classify({ ...observation, body: data }) };
+  return { response, data, diagnosis: found !== undefined ? found : classify({ ...observation, body: data }) };
 }
 
 function statusText(outcome: Outcome): string {

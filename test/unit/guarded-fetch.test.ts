@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFloodGuard, FloodBlockedError } from '../../core/flood-guard.js';
 import { classify } from '../../core/classify.js';
-import { guardedFetch, READ_LIMIT_BYTES } from '../../core/guarded-fetch.js';
+import { guardedFetch, READ_LIMIT_BYTES, responseDiagnosis } from '../../core/guarded-fetch.js';
 import { fakeClock } from './flood-guard.helpers.js';
 
 const PANEL = 'http://panel.test';
@@ -258,6 +258,18 @@ describe('guardedFetch', () => {
     const status = await t.guard.check(KEY);
     assert.equal(status.diagnosis?.code, 'USER_EXPIRED');
     assert.ok(status.failures >= 1);
+  });
+
+  it('hands back what it found: responseDiagnosis(response), so a portal never reads and classifies again', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    const failed = await t.get(LOGIN);
+    assert.equal(responseDiagnosis(failed)?.code, 'AUTH_FAILED');
+    assert.equal(failed.bodyUsed, false, 'the body is still the caller\'s');
+    t.clock.advance(60_000);
+    t.answer(() => json({ user_info: { auth: 1, status: 'Active' } }));
+    assert.equal(responseDiagnosis(await t.get(LOGIN)), null);
+    assert.equal(responseDiagnosis(new Response('')), undefined, 'not a Response guardedFetch returned');
   });
 
   it('counts the fake nginx 404 of player_api.php as a wrong login', async () => {
