@@ -1,13 +1,15 @@
 /**
  * The guard's promise, judged by a real panel: a client looping on a wrong password through guardedFetch
  * is never banned, while the same naive loop with plain fetch is — over 24 simulated hours, in the panel's
- * seed and strict flood modes, with the panel and the guard sharing one fake clock.
+ * seed and strict flood modes and in its production style (XC_VM: both counters at once, bruteforce, MAGSCAN),
+ * with the panel and the guard sharing one fake clock.
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createFloodGuard, FloodBlockedError, type FloodGuard } from '../../core/flood-guard.js';
 import { guardedFetch } from '../../core/guarded-fetch.js';
 import { startPanel, type Panel } from '../../demo/panel/index.js';
+import type { AnswerStyle, FloodMode } from '../../demo/panel/types.js';
 
 const DAY = 24 * 60 * 60_000;
 const panels: Panel[] = [];
@@ -18,7 +20,7 @@ function fakeClock(start = Date.UTC(2025, 0, 1)) {
   return { start, now: () => time, advance: (ms: number) => (time += ms), advanceTo: (at: number) => (time = Math.max(time, at)) };
 }
 
-async function panelFor(flood: 'seed' | 'strict', style: 'classic' | 'masked', clock: ReturnType<typeof fakeClock>) {
+async function panelFor(flood: FloodMode | readonly FloodMode[], style: AnswerStyle, clock: ReturnType<typeof fakeClock>) {
   const panel = await startPanel({ port: 0, style, flood, now: clock.now, trustForwardedFor: true });
   panels.push(panel);
   return panel;
@@ -83,15 +85,25 @@ async function naiveLoop(panel: Panel, clock: ReturnType<typeof fakeClock>, ip: 
   return { everBanned: false, requests };
 }
 
-for (const flood of ['seed', 'strict'] as const) {
-  for (const style of ['classic', 'masked'] as const) {
-    describe(`side by side against the panel (${flood} flood mode, ${style} answers)`, () => {
+const MODES: ReadonlyArray<readonly [FloodMode | readonly FloodMode[], AnswerStyle]> = [
+  ['seed', 'classic'],
+  ['seed', 'masked'],
+  ['strict', 'classic'],
+  ['strict', 'masked'],
+  // The production style, with the panel's own chain and the seed's thresholds both counting: both must hold.
+  [['seed', 'strict'], 'xcvm'],
+];
+
+for (const [flood, style] of MODES) {
+  {
+    const seedCounts = flood === 'seed' || (Array.isArray(flood) && flood.includes('seed'));
+    describe(`side by side against the panel (${String(flood)} flood mode, ${style} answers)`, () => {
       it('gets a naive plain-fetch loop on a wrong password banned', async () => {
         const clock = fakeClock();
         const panel = await panelFor(flood, style, clock);
         const naive = await naiveLoop(panel, clock, '203.0.113.1', 1_000);
         assert.equal(naive.everBanned, true);
-        assert.ok(naive.requests <= (flood === 'seed' ? 10 : 40), `${naive.requests} requests`);
+        assert.ok(naive.requests <= (seedCounts ? 10 : 40), `${naive.requests} requests`);
       });
 
       it('keeps a sequential guardedFetch loop out of the ban list for 24 hours', async () => {
@@ -116,3 +128,54 @@ for (const flood of ['seed', 'strict'] as const) {
     });
   }
 }
+
+describe('side by side against the production-style panel: bruteforce and MAGSCAN', () => {
+  const distinctUsers = (panel: Panel, index: number) => `${panel.url}/player_api.php?username=guess${index}&password=wrong`;
+
+  it('a naive loop over distinct usernames is banned; the guarded one never sends the one that would ban', async () => {
+    const clock = fakeClock();
+    const panel = await panelFor('strict', 'xcvm', clock);
+    let naiveBannedAt = 0;
+    for (let index = 1; index <= 12 && !naiveBannedAt; index++) {
+      await (await fetch(distinctUsers(panel, index), { headers: { 'x-forwarded-for': '203.0.113.4' } })).arrayBuffer();
+      if (banned(panel, '203.0.113.4')) naiveBannedAt = index;
+      clock.advance(5_000);
+    }
+    assert.ok(naiveBannedAt > 0 && naiveBannedAt <= 10, `naive loop banned after ${naiveBannedAt} usernames`);
+
+    // A guard whose own count allows them all (a quiet hour between…): only bruteforce protection is left to hold.
+    const guard = createFloodGuard({ now: clock.now, thresholds: { warn: 50, block: 100, extended: 200 } });
+    let sent = 0;
+    for (let index = 1; index <= 12; index++) {
+      try {
+        const response = await guardedFetch(distinctUsers(panel, index), { headers: { 'x-forwarded-for': '203.0.113.5' } }, { guard });
+        await response.arrayBuffer();
+        sent++;
+      } catch (error) {
+        if (!(error instanceof FloodBlockedError)) throw error;
+        assert.equal(error.reason, 'threshold');
+      }
+      const status = await guard.check(guard.keyFor(panel.url));
+      if (status.reason === 'backoff' && status.retryAt !== undefined) clock.advanceTo(status.retryAt);
+    }
+    assert.equal(banned(panel, '203.0.113.5'), false, 'never banned');
+    assert.equal(sent, 9, 'the 10th distinct username was held');
+  });
+
+  it('a get_profile without a serial gets a naive client banned at once; guardedFetch never sends it', async () => {
+    const clock = fakeClock();
+    const panel = await panelFor('strict', 'xcvm', clock);
+    const headers = { 'x-forwarded-for': '203.0.113.6', cookie: 'mac=00:1A:79:00:00:01' };
+    const handshake = await (await fetch(`${panel.url}/portal.php?type=stb&action=handshake`, { headers })).json();
+    const token = (handshake as { js?: { token?: string } }).js?.token ?? '';
+    const profile = `${panel.url}/portal.php?type=stb&action=get_profile&mac=00:1A:79:00:00:01`;
+    await (await fetch(profile, { headers: { ...headers, authorization: `Bearer ${token}` } })).arrayBuffer();
+    assert.equal(banned(panel, '203.0.113.6'), true, 'MAGSCAN: banned at once');
+
+    const guard = createFloodGuard({ now: clock.now });
+    const error = await guardedFetch(profile, { headers: { 'x-forwarded-for': '203.0.113.7' } }, { guard }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof FloodBlockedError);
+    assert.equal(error.diagnosis?.code, 'MAGSCAN');
+    assert.equal(panel.log().filter((entry) => entry.ip === '203.0.113.7').length, 0, 'nothing reached the panel');
+  });
+});
