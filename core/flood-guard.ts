@@ -9,7 +9,7 @@
 import { panelFloodRules } from './catalog.js';
 import { diagnosisOf } from './classify.js';
 import { diagnosisFacts } from './diagnosis-facts.js';
-import { bruteforceRules, followsPanelBlock, isLoginFailure, mirrorsPanelBlock } from './panel-rules.js';
+import { addsNoExplanation, bruteforceRules, followsPanelBlock, isLoginFailure, mirrorsPanelBlock } from './panel-rules.js';
 import { createMemoryStore } from './stores/memory.js';
 import { EMPTY_FLOOD_STATE, type FloodSlot, type FloodState, type FloodStore } from './stores/types.js';
 import type { Diagnosis, EndpointKind } from './types.js';
@@ -421,7 +421,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     if (diagnosis?.retryAfterMs !== undefined && diagnosis.retryAfterMs > 0) {
       next = { ...next, retryAfterUntil: later(next.retryAfterUntil, at + Math.min(diagnosis.retryAfterMs, backoff.retryAfterCapMs)) };
     }
-    if (diagnosis) next = { ...next, diagnosis: diagnosisFacts(diagnosis) };
+    if (diagnosis && !addsNoExplanation(diagnosis, state.diagnosis)) next = { ...next, diagnosis: diagnosisFacts(diagnosis) };
     const counts = diagnosis ? diagnosis.flood !== 'none' : true;
     if (counts) {
       const failures = state.failures + 1;

@@ -220,6 +220,15 @@ export function maskedMeaning(endpoint: Endpoint | undefined, status: number | u
   return undefined;
 }
 
+/**
+ * Whether a failure adds nothing to the one already known: a masked bare status (a stream's fake 404 page) after a
+ * named failure the panel counts (AUTH_FAILED from the API) is the same refusal seen from a player. The guard then
+ * keeps the named one, so a held player explains "wrong password", not "this channel does not exist".
+ */
+export function addsNoExplanation(diagnosis: Diagnosis, previous: Diagnosis | undefined): boolean {
+  return diagnosis.masked === true && diagnosis.kind === 'http-status' && previous !== undefined && previous.kind !== 'http-status' && previous.flood !== 'none';
+}
+
 function isPanelBlock(diagnosis: Diagnosis | undefined): boolean {
   return diagnosis !== undefined && (diagnosis.code === 'PANEL_BLOCK' || diagnosis.key === 'PANEL_BLOCK');
 }

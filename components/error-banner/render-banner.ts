@@ -156,10 +156,10 @@ export function renderBanner(diagnosis: Diagnosis, t: Translate, options: Banner
         ${diagnosis.serverMessage || diagnosis.details
           ? html`<div class="server" part="server">
               ${diagnosis.serverMessage
-                ? html`<span class="label">${t('xtream-ui:banner.serverSaid')}</span><p class="server-message" part="server-message">${diagnosis.serverMessage}</p>`
+                ? html`<span class="label">${t('xtream-ui:banner.serverSaid')}</span><p class="server-message" part="server-message" dir=auto>${diagnosis.serverMessage}</p>`
                 : nothing}
               ${diagnosis.details
-                ? html`<span class="label">${t('xtream-ui:banner.additionalInfo')}</span><p class="server-details" part="server-details">${diagnosis.details}</p>`
+                ? html`<span class="label">${t('xtream-ui:banner.additionalInfo')}</span><p class="server-details" part="server-details" >${diagnosis.details}</p>`
                 : nothing}
             </div>`
           : nothing}
@@ -190,7 +190,7 @@ export function renderFallbackBanner(strings: { title: string; what: string; dis
       <p class="title" part="title" id="${id}-title">${strings.title}</p>
       <div class="details" part="details">
         <p class="what" part="what">${strings.what}</p>
-        ${seen ? html`<p class="seen" part="seen">${seen}</p>` : nothing}
+        ${seen ? html`<p class="seen" part="seen" >${seen}</p>` : nothing}
       </div>
     </div>
     <button type="button" class="dismiss" part="dismiss-button" aria-label=${strings.dismiss} @click=${() => options.onDismiss?.()}>${icon(DISMISS_PATH)}</button>

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify } from '../../core/classify.js';
 import { describeEndpoint } from '../../core/endpoints.js';
-import { mayReadBody, maskedMeaning, mirrorsPanelBlock, provesLogin, readSmallBody, replacementPlaylistFacts, replacementPlaylistUri, risksMagscan, streamAnswered } from '../../core/panel-rules.js';
+import { createFloodGuard } from '../../core/flood-guard.js';
+import { addsNoExplanation, mayReadBody, maskedMeaning, mirrorsPanelBlock, provesLogin, readSmallBody, replacementPlaylistFacts, replacementPlaylistUri, risksMagscan, streamAnswered } from '../../core/panel-rules.js';
 
 const api = describeEndpoint('http://p.test/player_api.php?username=u&password=p');
 const ts = describeEndpoint('http://p.test/live/u/p/12.ts');
@@ -108,6 +109,19 @@ describe('what masked answers mean', () => {
     assert.equal(mirrorsPanelBlock(empty, 0, 5), false);
     assert.equal(mirrorsPanelBlock(empty, 5, 5), true);
     assert.equal(mirrorsPanelBlock(classify({ status: 403, url: api.url, body: '{"error":"AUTH_FAILED"}' })!, 9, 5), false);
+  });
+
+  it('a stream\'s fake 404 adds nothing to a wrong login already known: the guard keeps AUTH_FAILED', async () => {
+    const wrong = classify({ status: 404, url: api.url, body: NGINX })!;
+    const stream = classify({ status: 404, url: 'http://p.test/live/u/p/12.ts', body: NGINX })!;
+    assert.equal(addsNoExplanation(stream, wrong), true);
+    assert.equal(addsNoExplanation(wrong, stream), false);
+    assert.equal(addsNoExplanation(stream, undefined), false);
+    const guard = createFloodGuard();
+    await guard.record('p.test', wrong);
+    await guard.record('p.test', stream);
+    const status = await guard.check('p.test');
+    assert.deepEqual([status.failures, status.diagnosis?.code], [2, 'AUTH_FAILED']);
   });
 
   it('a get_profile without a serial number risks MAGSCAN; with one it does not', () => {
