@@ -1,6 +1,7 @@
 /**
  * npx tsx demo/panel/cli.ts [--port 8080] [--style classic|masked|xcvm] [--flood seed|strict|off|seed,strict]
  *                           [--connections refuse|kick-oldest] [--firewall-delay-ms N] [--trust-forwarded-for]
+ *                           [--live-media synthetic|fixture]
  */
 import { parseArgs } from 'node:util';
 import { DEMO_MAG_DEVICES, DEMO_USERS, DEFAULT_CRACKED_IPS, startPanel } from './index.js';
@@ -8,7 +9,7 @@ import type { AnswerStyle, ConnectionPolicy, FloodMode } from './types.js';
 
 const USAGE =
   'usage: npx tsx demo/panel/cli.ts [--port N] [--style classic|masked|xcvm] [--flood seed|strict|off|seed,strict] ' +
-  '[--connections refuse|kick-oldest] [--firewall-delay-ms N] [--trust-forwarded-for]';
+  '[--connections refuse|kick-oldest] [--firewall-delay-ms N] [--trust-forwarded-for] [--live-media synthetic|fixture]';
 
 function fail(msg: string): never {
   console.error(`${msg}\n${USAGE}`);
@@ -25,6 +26,7 @@ try {
       'firewall-delay-ms': { type: 'string', default: '60000' },
       connections: { type: 'string', default: 'refuse' },
       'trust-forwarded-for': { type: 'boolean', default: false },
+      'live-media': { type: 'string', default: 'synthetic' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -44,6 +46,7 @@ if (floodList.length === 0 || floodList.some((m) => !['seed', 'strict', 'off'].i
 const firewallDelayMs = Number(args['firewall-delay-ms']);
 if (!/^\d{1,10}$/.test(args['firewall-delay-ms']!)) fail(`bad --firewall-delay-ms ${args['firewall-delay-ms']}`);
 if (!['refuse', 'kick-oldest'].includes(args.connections!)) fail(`bad --connections ${args.connections}`);
+if (!['synthetic', 'fixture'].includes(args['live-media']!)) fail(`bad --live-media ${args['live-media']}`);
 
 const panel = await startPanel({
   port,
@@ -52,6 +55,7 @@ const panel = await startPanel({
   firewallDelayMs,
   connectionPolicy: args.connections as ConnectionPolicy,
   trustForwardedFor: args['trust-forwarded-for'],
+  liveMedia: args['live-media'] as 'synthetic' | 'fixture',
 });
 
 const pad = (s: string, n: number): string => s.padEnd(n);

@@ -14,7 +14,8 @@ import { header, redactPath, send, sendEmpty } from './http-util.js';
 import { Runtime, type Conn, type Ctx, type ResolvedOptions } from './runtime.js';
 import { handlePlay, handleStalker, handleStalkerUi } from './stalker.js';
 import { handleStreamApi, handleStreamApiError } from './stream-api.js';
-import { handleAuthVideo, handleHlsSegment, handleStream, handleTimeshift } from './streams.js';
+import { handleAuthVideo } from './replacement.js';
+import { handleHlsSegment, handleStream, handleTimeshift } from './streams.js';
 import { floodLabel, normalizeFloodModes } from './flood.js';
 import type { AnswerStyle, BanEntry, ClientInfo, FloodMode, LogEntry, MagDevice, PanelCounters, PanelOptions, PanelUser } from './types.js';
 import { DEMO_MAG_DEVICES, DEMO_USERS, type StoredUser } from './users.js';
@@ -22,7 +23,8 @@ import { handleGetPhp, handlePanelApi, handlePlayerApi, handleXmltv } from './xt
 
 export type * from './types.js';
 export { DEMO_MAG_DEVICES, DEMO_USERS, MAG_PREFIXES } from './users.js';
-export { contentSeed, vodByteAt, vodBytes, tsBytes, MAX_VOD_SIZE, TS_PACKET } from './streams.js';
+export { contentSeed, vodByteAt, vodBytes, tsBytes, TS_PACKET } from './bytes.js';
+export { MAX_VOD_SIZE } from './streams.js';
 export { STREAM_API_CODES, STREAM_API_ADMIN_TOKEN, envelope } from './stream-api.js';
 export { NGINX_404, XCVM_404, redactPath } from './http-util.js';
 export { CHANNELS, MOVIES, SERIES, MEDIA_STREAM_ID } from './data.js';
@@ -239,10 +241,12 @@ export async function startPanel(options: PanelOptions = {}): Promise<Panel> {
     playKeyTtlMs: options.playKeyTtlMs ?? 5 * 60_000,
     hlsIdleMs: options.hlsIdleMs ?? 30_000,
     liveChunkIntervalMs: options.liveChunkIntervalMs ?? 10,
+    liveMedia: options.liveMedia ?? 'synthetic',
   };
   if (!['classic', 'masked', 'xcvm'].includes(opts.style)) throw new TypeError(`style must be classic, masked or xcvm, not ${opts.style}`);
   if (typeof opts.flood !== 'string' && !Array.isArray(opts.flood)) throw new TypeError('flood must be seed, strict, off or a list of them');
   const floodModes = normalizeFloodModes(opts.flood);
+  if (!['synthetic', 'fixture'].includes(opts.liveMedia)) throw new TypeError(`liveMedia must be synthetic or fixture, not ${opts.liveMedia}`);
   if (!['refuse', 'kick-oldest'].includes(opts.connectionPolicy)) throw new TypeError('connectionPolicy must be refuse or kick-oldest');
 
   const rt = new Runtime(opts, options.now ?? Date.now, [...(options.crackedIps ?? DEFAULT_CRACKED_IPS)]);

@@ -133,6 +133,7 @@ export interface ResolvedOptions {
   playKeyTtlMs: number;
   hlsIdleMs: number;
   liveChunkIntervalMs: number;
+  liveMedia: 'synthetic' | 'fixture';
 }
 
 /**

@@ -6,7 +6,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CHANNELS, LIVE_CATEGORIES, channel } from './data.js';
 import { header, send, sendEmpty, sendJson } from './http-util.js';
 import type { Ctx, Runtime } from './runtime.js';
-import { replacementFor, sendReplacementVideo, serveStalkerLive } from './streams.js';
+import { replacementFor, sendReplacementVideo } from './replacement.js';
+import { serveStalkerLive } from './streams.js';
 import { MAG_PREFIXES, inBouquet } from './users.js';
 import type { MagDevice } from './types.js';
 

@@ -1,58 +1,26 @@
 /**
  * Media: VOD/series files (deterministic bytes, lazily generated, Range support), endless live MPEG-TS,
- * HLS playlists with tokenised segments, timeshift, the masked "expired video", and connection accounting.
+ * HLS playlists with tokenised segments, timeshift, and connection accounting. What a refused line gets instead
+ * (the replacement videos) is replacement.ts; the bytes themselves bytes.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { MEDIA_STREAM_ID, channel, episode, movie } from './data.js';
-import { parseRange, send, sendEmpty, sendRedirect } from './http-util.js';
+import { TS_PACKET, contentSeed, tsBytes, vodBytes } from './bytes.js';
+import { parseRange, send } from './http-util.js';
+import { FIXTURE_SECONDS, fixtureLiveLap, fixtureLivePlaylist, fixtureLiveSegment } from './live-media.js';
 import { mediaFile, mediaSegments, type MediaFile } from './media.js';
+import { sendReplacementVideo } from './replacement.js';
 import type { Conn, ConnKind, Ctx, Runtime } from './runtime.js';
 import type { StoredUser } from './users.js';
 import { inBouquet } from './users.js';
 import { login } from './xtream.js';
 
 export const MAX_VOD_SIZE = 256 * 1024 * 1024;
-export const TS_PACKET = 188;
 const CHUNK = 64 * 1024;
 /** HLS segment length in seconds and bytes. */
 export const HLS_SEGMENT_SECONDS = 4;
 export const HLS_SEGMENT_BYTES = TS_PACKET * 200;
-
-/** A per-file seed so different files have different bytes. */
-export function contentSeed(kind: string, id: number): number {
-  let h = 2166136261;
-  for (const ch of `${kind}:${id}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
-
-/** The byte at `pos` of a VOD file with `seed` (the spec tests compare against). */
-export function vodByteAt(seed: number, pos: number): number {
-  return (Math.imul(pos, 131) + Math.imul(pos >>> 8, 17) + seed + ((pos / 65536) | 0)) & 0xff;
-}
-
-/** Bytes [start, end) of a VOD file. */
-export function vodBytes(seed: number, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
-  for (let i = 0; i < buf.length; i++) buf[i] = vodByteAt(seed, start + i);
-  return buf;
-}
-
-/** Bytes [start, end) of an MPEG-TS-like stream: a 0x47 sync byte every 188 bytes, PID 0x100, counting CC. */
-export function tsBytes(seed: number, start: number, end: number): Buffer {
-  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
-  for (let i = 0; i < buf.length; i++) {
-    const pos = start + i;
-    const off = pos % TS_PACKET;
-    const pkt = Math.floor(pos / TS_PACKET);
-    if (off === 0) buf[i] = 0x47;
-    else if (off === 1) buf[i] = 0x41;
-    else if (off === 2) buf[i] = 0x00;
-    else if (off === 3) buf[i] = 0x10 | (pkt & 0x0f);
-    else buf[i] = (Math.imul(pkt, 31) + off + seed) & 0xff;
-  }
-  return buf;
-}
 
 /** Streams bytes [start, end] (inclusive) from `gen` with backpressure; never buffers the whole file. */
 function pipeBytes(res: ServerResponse, gen: (s: number, e: number) => Buffer, start: number, end: number): void {
@@ -125,25 +93,6 @@ export function admit(rt: Runtime, ctx: Ctx, u: StoredUser, ext = 'ts'): boolean
   return false;
 }
 
-/** xcvm style: the per-reason replacement videos (XC_VM settings show_expired_video, show_banned_video, show_connected_video). */
-export type ReplacementReason = 'expired' | 'banned' | 'connected';
-
-/** XC_VM shows the banned video for a disabled line too (stream/auth.php). */
-export function replacementFor(code: string): ReplacementReason {
-  return code === 'USER_EXPIRED' ? 'expired' : code === 'USER_ALREADY_CONNECTED' ? 'connected' : 'banned';
-}
-
-/**
- * XC_VM's showVideoServer: for `.m3u8` a 200 playlist whose one segment is the clip under `/auth/…`, for anything
- * else (`.ts`, movies, series, timeshift) a 302 to the clip.
- */
-export function sendReplacementVideo(rt: Runtime, ctx: Ctx, reason: ReplacementReason, mode: 'hls' | 'redirect'): void {
-  const url = `${rt.baseUrl}/auth/${reason}.ts`;
-  if (mode === 'redirect') return sendRedirect(ctx.res, url);
-  const m3u8 = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-ALLOW-CACHE:YES\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n${url}\n#EXT-X-ENDLIST`;
-  send(ctx.res, 200, m3u8, 'application/x-mpegurl');
-}
-
 const liveCache = new Map<number, Buffer>();
 /** One chunk of live TS for a channel (352 packets, so the continuity counter wraps cleanly). */
 function liveChunk(id: number): Buffer {
@@ -160,6 +109,7 @@ function serveLive(rt: Runtime, ctx: Ctx, id: number): void {
   const { res } = ctx;
   res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Cache-Control': 'no-store', Connection: 'close' });
   if (ctx.req.method === 'HEAD') return void res.end();
+  if (rt.opts.liveMedia === 'fixture') return serveFixtureLive(ctx);
   const chunk = liveChunk(id);
   let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
@@ -174,24 +124,21 @@ function serveLive(rt: Runtime, ctx: Ctx, id: number): void {
   tick();
 }
 
-/** Masked style: the short video an expired account gets instead of an error. */
-export function sendExpiredVideo(ctx: Ctx): void {
-  send(ctx.res, 200, tsBytes(0xe0e0, 0, TS_PACKET * 64), 'video/mp2t');
-}
-
-/** Masked style: a playlist whose only item is the expired video. */
-export function sendExpiredPlaylist(rt: Runtime, ctx: Ctx, kind: 'm3u' | 'hls'): void {
-  const url = `${rt.baseUrl}/auth/expired.ts`;
-  if (kind === 'm3u') {
-    send(ctx.res, 200, `#EXTM3U\n#EXTINF:-1 tvg-name="Expired" group-title="Info",Expired\n${url}\n`, 'audio/x-mpegurl');
-  } else {
-    send(
-      ctx.res,
-      200,
-      `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10.0,\n/auth/expired.ts\n#EXT-X-ENDLIST\n`,
-      'application/vnd.apple.mpegurl',
-    );
-  }
+/** liveMedia 'fixture': the real test pattern in laps, in real time (two laps ahead, then one per lap). */
+function serveFixtureLive(ctx: Ctx): void {
+  const { res } = ctx;
+  let lap = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const write = (): void => {
+    timer = undefined;
+    if (res.destroyed || res.writableEnded) return;
+    res.write(fixtureLiveLap(lap++));
+    timer = setTimeout(write, lap < 2 ? 0 : FIXTURE_SECONDS * 1000);
+  };
+  res.once('close', () => {
+    if (timer) clearTimeout(timer);
+  });
+  write();
 }
 
 const STREAM_FILE = /^(\d{1,9})\.([A-Za-z0-9]{1,5})$/;
@@ -300,6 +247,9 @@ function serveHlsPlaylist(rt: Runtime, ctx: Ctx, u: StoredUser, id: number): voi
     out.push('#EXT-X-ENDLIST');
     return send(ctx.res, 200, out.join('\n') + '\n', 'application/vnd.apple.mpegurl', { 'Cache-Control': 'no-store' });
   }
+  if (rt.opts.liveMedia === 'fixture') {
+    return send(ctx.res, 200, fixtureLivePlaylist(rt.now(), conn.hlsToken!, id), 'application/vnd.apple.mpegurl', { 'Cache-Control': 'no-store' });
+  }
   const seq = Math.floor(rt.now() / (HLS_SEGMENT_SECONDS * 1000));
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${HLS_SEGMENT_SECONDS}`, `#EXT-X-MEDIA-SEQUENCE:${seq}`];
   for (let n = seq; n < seq + 3; n++) lines.push(`#EXTINF:${HLS_SEGMENT_SECONDS}.000,`, `/hls/${conn.hlsToken}/${id}/${n}.ts`);
@@ -322,23 +272,8 @@ export function handleHlsSegment(rt: Runtime, ctx: Ctx): void {
     if (!seg) return rt.notFound(ctx, 'no such segment');
     return send(ctx.res, 200, mediaFile(seg.file as MediaFile), 'video/mp2t');
   }
+  if (rt.opts.liveMedia === 'fixture') return send(ctx.res, 200, fixtureLiveSegment(n), 'video/mp2t');
   send(ctx.res, 200, tsBytes(contentSeed('hls', conn.streamId) ^ n, 0, HLS_SEGMENT_BYTES), 'video/mp2t');
-}
-
-/**
- * The replacement clips. Masked style: `/auth/expired.ts` (synthetic TS). xcvm style: `/auth/expired.ts`,
- * `/auth/banned.ts`, `/auth/connected.ts` — the real 9001.ts fixture, so a player really plays it.
- */
-export function handleAuthVideo(rt: Runtime, ctx: Ctx): void {
-  const name = ctx.segments.length === 2 ? ctx.segments[1] : undefined;
-  if (rt.opts.style === 'xcvm') {
-    if (name === 'expired.ts' || name === 'banned.ts' || name === 'connected.ts') {
-      return send(ctx.res, 200, mediaFile('9001.ts'), 'video/mp2t', { 'Cache-Control': 'no-store' });
-    }
-    return rt.notFound(ctx, 'no such clip');
-  }
-  if (name === 'expired.ts') return sendExpiredVideo(ctx);
-  sendEmpty(ctx.res, 404);
 }
 
 /** Serves an endless live stream for an already-authorised Stalker play request. */

@@ -158,6 +158,12 @@ export interface PanelOptions {
   hlsIdleMs?: number;
   /** Pause between live TS chunks, real ms (default 10). */
   liveChunkIntervalMs?: number;
+  /**
+   * What live channels carry: `synthetic` (default) deterministic TS-like bytes (`tsBytes`, checked byte for byte
+   * by tests), or `fixture` — the real test pattern of demo/media/ as an endless live stream on every channel, HLS
+   * and MPEG-TS, so a real player shows a picture (`npm start` uses this; see live-media.ts).
+   */
+  liveMedia?: 'synthetic' | 'fixture';
 }
 
 export interface ClientInfo {

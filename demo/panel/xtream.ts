@@ -17,7 +17,7 @@ import {
 } from './data.js';
 import { formatDateTime, send, sendEmpty, sendJson, sendNginx404, sendXcvm404 } from './http-util.js';
 import type { Ctx, Runtime } from './runtime.js';
-import { replacementFor, sendExpiredPlaylist, sendExpiredVideo, sendReplacementVideo } from './streams.js';
+import { replacementFor, sendExpiredPlaylist, sendExpiredVideo, sendReplacementVideo } from './replacement.js';
 import { checkAccess, inBouquet, type AccountCode, type StoredUser } from './users.js';
 
 export type Surface = 'api' | 'playlist' | 'epg' | 'stream-ts' | 'stream-m3u8';
