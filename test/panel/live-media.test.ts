@@ -42,7 +42,8 @@ describe('panel liveMedia: fixture', () => {
     assert.doesNotMatch(first, /ENDLIST/);
     const uris = first.split('\n').filter((line) => line.startsWith('/hls/'));
     assert.equal(uris.length, 5);
-    const segment = Buffer.from(new Uint8Array(await fetch(panel.url + uris[0]).then((r) => r.arrayBuffer())));
+    const answer = await fetch(panel.url + uris[0]);
+    const segment = Buffer.from(await answer.arrayBuffer());
     assert.equal(segment[0], 0x47);
     assert.ok(videoPts(segment).length > 20, 'a real segment with video frames');
     clock.advance(2_000);
