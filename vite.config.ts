@@ -1,7 +1,8 @@
 /**
  * The library build for bundlers (`npm run build` → scripts/build-lib.mjs uses this config):
  * ESM entries `dist/index.js` (everything, no registration), `dist/core.js` (DOM-free), `dist/define.js`
- * (registers the elements); each non-English locale file a lazy chunk `dist/locales/<lng>/<file>.js`.
+ * (registers the elements), `dist/players/{hls,mpegts,videojs}.js` (the player adapters; the players themselves
+ * are the page's, never bundled); each non-English locale file a lazy chunk `dist/locales/<lng>/<file>.js`.
  * lit and i18next stay external: they are dependencies the portal's bundler dedupes.
  */
 import { defineConfig } from 'vite';
@@ -17,7 +18,14 @@ export default defineConfig({
     sourcemap: true,
     copyPublicDir: false,
     lib: {
-      entry: { index: 'components/index.ts', core: 'core/index.ts', define: 'components/define.ts' },
+      entry: {
+        index: 'components/index.ts',
+        core: 'core/index.ts',
+        define: 'components/define.ts',
+        'players/hls': 'players/hls.ts',
+        'players/mpegts': 'players/mpegts.ts',
+        'players/videojs': 'players/videojs.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -4,11 +4,10 @@
  * answers, small error bodies on any endpoint, HLS playlists; 2xx media, get.php playlists and EPG are
  * never read, teed or buffered. The Response it returns is the original, untouched.
  */
-import { classify } from './classify.js';
-import { describeEndpoint } from './endpoints.js';
-import { BODY_READ_LIMIT, mayReadBody, provesLogin, readSmallBody, risksMagscan } from './panel-rules.js';
-import { createFloodGuard, FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome, type FloodRequest } from './flood-guard.js';
-import type { Diagnosis, Endpoint } from './types.js';
+import { BODY_READ_LIMIT, readSmallBody } from './panel-rules.js';
+import { createFloodGuard, type FloodGuard } from './flood-guard.js';
+import { guardedRequestOf, openGuardedRequest, type GuardedRequest } from './guarded-request.js';
+import type { Diagnosis } from './types.js';
 
 export interface GuardedFetchOptions {
   /** The guard to ask and record into (default: one shared in-memory guard). */
@@ -47,50 +46,10 @@ export function responseDiagnosis(response: Response): Diagnosis | null | undefi
   return found.get(response);
 }
 
-/** What a URL is, and the request the guard is asked about. */
-interface Described {
-  readonly endpoint: Endpoint;
-  readonly request: FloodRequest;
-}
-
-/** What each URL is, remembered: a portal asks the same few API URLs over and over. */
-const endpoints = new Map<string, Described>();
-const ENDPOINT_CACHE_SIZE = 256;
-
-function describe(url: string): Described {
-  let described = endpoints.get(url);
-  if (!described) {
-    const endpoint = describeEndpoint(url);
-    const account = accountOf(url, endpoint);
-    described = {
-      endpoint,
-      request: Object.freeze({ kind: endpoint.kind, ...(account ? { account } : {}), ...(risksMagscan(endpoint, url) ? { magscan: true } : {}) }),
-    };
-    if (endpoints.size >= ENDPOINT_CACHE_SIZE) endpoints.delete(endpoints.keys().next().value!);
-    endpoints.set(url, described);
-  }
-  return described;
-}
-
-/**
- * A 2xx/3xx answer whose body is a JSON list (categories, streams, VOD, series, EPG entries) is
- * neither a failure nor a proof of authentication: classify finds nothing in a list (it answers
- * `null` for it below 400) and a list holds no `user_info` or Stalker profile. The most common
- * API answer, so it skips classify (test/unit/guarded-fetch.test.ts holds classify to this).
- */
-const LIST_START = /^\s*\[/;
-
-function isPlainList(status: number, body: unknown): boolean {
-  return status >= 200 && status < 400 && Array.isArray(body);
-}
-
 /** The guard guardedFetch uses when none is given: in memory, one per context. */
 export function defaultGuard(): FloodGuard {
   return (sharedGuard ??= createFloodGuard());
 }
-
-/** Credential fingerprints of the requests that met a hard stop — in memory only, never stored. */
-const hardStopCredentials = new WeakMap<FloodGuard, Map<string, string>>();
 
 function urlOf(input: RequestInfo | URL): string {
   if (typeof input === 'string') return input;
@@ -113,88 +72,10 @@ function headersOf(input: RequestInfo | URL, init: RequestInit | undefined): Hea
   return new Headers();
 }
 
-const CREDENTIAL_PARAM = /^(?:user(?:name)?|login|pass(?:word)?|mac|sn)$/i;
-const CREDENTIAL_PATHS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
-  [/^\/(?:live|movie|series|timeshift|player_api)\/[^/]+\/[^/]+/i, [2, 3]],
-  [/^\/[^/]+\/[^/]+\/\d+(?:\.[a-z0-9]{1,5})?$/i, [1, 2]],
-];
-
-/** FNV-1a over two seeds: enough to tell credentials apart, never to recover them. */
-function hash(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    a = Math.imul(a ^ code, 0x01000193);
-    b = Math.imul(b ^ code, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(36) + (b >>> 0).toString(36);
-}
-
-/** A hash of the credentials a request carries (URL forms, query, Basic auth, Stalker MAC cookie). */
-function credentialFingerprint(url: string, headers: Headers): string | undefined {
-  const parts: string[] = [];
-  try {
-    const parsed = new URL(url, 'http://relative.invalid');
-    if (parsed.username || parsed.password) parts.push(`u:${parsed.username}:${parsed.password}`);
-    for (const [name, value] of parsed.searchParams) if (CREDENTIAL_PARAM.test(name)) parts.push(`${name.toLowerCase()}=${value}`);
-    for (const [form, indexes] of CREDENTIAL_PATHS) {
-      if (!form.test(parsed.pathname)) continue;
-      const segments = parsed.pathname.split('/');
-      for (const index of indexes) parts.push(`p${index}=${segments[index] ?? ''}`);
-      break;
-    }
-  } catch {
-    /* not a URL */
-  }
-  const authorization = headers.get('authorization');
-  if (authorization && /^basic\s/i.test(authorization)) parts.push(`a:${authorization}`);
-  const mac = /(?:^|;\s*)mac=([^;]*)/i.exec(headers.get('cookie') ?? '')?.[1];
-  if (mac) parts.push(`mac=${mac}`);
-  return parts.length ? hash(parts.join('\n')) : undefined;
-}
-
-/**
- * The account a panel sign-in names, as a hash (bruteforce protection counts distinct usernames and MACs):
- * the username of an API/playlist URL or stream path, or a Stalker MAC from the query.
- */
-function accountOf(url: string, endpoint: Endpoint): FloodRequest['account'] {
-  if (endpoint.kind === 'stream-api' || endpoint.kind === 'other') return undefined;
-  try {
-    const parsed = new URL(url, 'http://relative.invalid');
-    if (endpoint.kind === 'stalker') {
-      const mac = parsed.searchParams.get('mac');
-      return mac ? { kind: 'mac', id: hash(mac.toUpperCase()) } : undefined;
-    }
-    const user = parsed.searchParams.get('username') ?? parsed.searchParams.get('user');
-    if (user) return { kind: 'user', id: hash(user) };
-    for (const [form, indexes] of CREDENTIAL_PATHS) {
-      if (form.test(parsed.pathname)) return { kind: 'user', id: hash(parsed.pathname.split('/')[indexes[0]!] ?? '') };
-    }
-  } catch {
-    /* not a URL */
-  }
-  return undefined;
-}
-
 /** Whether a response's body may be read for classification (core/panel-rules.ts decides which). */
-function isReadable(response: Response, endpoint: Endpoint, method: string, contentType: string, length: string | null): boolean {
+function isReadable(response: Response, request: GuardedRequest, method: string, contentType: string, length: string | null): boolean {
   if (method === 'HEAD' || response.body === null || response.bodyUsed) return false;
-  return mayReadBody(endpoint, response.status, contentType, length === null ? null : Number(length));
-}
-
-const JSON_START = /^\s*[[{]/;
-
-function parseBody(text: string | undefined, contentType: string): unknown {
-  if (text === undefined) return undefined;
-  if (contentType.includes('json') || JSON_START.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
+  return request.readsBody(response.status, contentType, length === null ? null : Number(length));
 }
 
 function field(value: unknown, key: string): unknown {
@@ -237,19 +118,16 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
   const guard = options.guard ?? defaultGuard();
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const url = urlOf(input);
-  const { endpoint, request } = describe(url);
   const key = options.key ?? guard.keyFor(url);
   const method = methodOf(input, init);
   const repeatable = canRepeat(input, init, method);
   const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
   const sleep = options.sleep ?? defaultSleep;
-  let fingerprint: string | null | undefined = null;
-  const credentials = (): string | undefined => (fingerprint === null ? (fingerprint = credentialFingerprint(url, headersOf(input, init))) : fingerprint);
   let retriesLeft = Math.max(0, Math.floor(options.retries ?? 0));
 
   /** How long an automatic retry must wait for the guard; undefined when too long or unknown. */
   const retryWait = async (): Promise<number | undefined> => {
-    const status = await guard.check(key, request);
+    const status = await guard.check(key, guardedRequestOf(url));
     if (status.allowed) return 0;
     if (status.retryAt === undefined) return undefined;
     const wait = Math.max(0, status.retryAt - guard.now());
@@ -257,28 +135,17 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
   };
 
   for (;;) {
-    let ticket = await guard.begin(key, request);
-    if (!ticket.allowed && ticket.reason === 'hard-stop') {
-      const remembered = hardStopCredentials.get(guard)?.get(key);
-      const current = credentials();
-      if (remembered !== undefined && current !== undefined && remembered !== current) {
-        hardStopCredentials.get(guard)?.delete(key);
-        await guard.reset(key, { hardStopOnly: true });
-        ticket = await guard.begin(key, request);
-      }
-    }
-    if (!ticket.allowed) throw new FloodBlockedError(ticket);
+    const request = await openGuardedRequest(guard, url, { key, headers: () => headersOf(input, init) });
 
     let response: Response;
     try {
       response = await fetchImpl(input, init);
     } catch (error) {
       if (isAbort(error, init?.signal)) {
-        await guard.record(key, 'neutral', ticket.slot);
+        await request.abort();
         throw error;
       }
-      const diagnosis = classify({ url, error }, { now: guard.now });
-      await guard.record(key, diagnosis ?? 'neutral', ticket.slot);
+      const diagnosis = await request.fail(error);
       const wait = retriesLeft > 0 && repeatable && diagnosis?.retry === 'backoff' ? await retryWait() : undefined;
       if (wait !== undefined) {
         retriesLeft--;
@@ -288,35 +155,14 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
       throw error;
     }
 
-    let diagnosis: Diagnosis | null = null;
-    let outcome: FloodOutcome = 'neutral';
+    let text: string | undefined;
     try {
-      const { headers, status } = response;
-      const contentType = headers.get('content-type')?.toLowerCase() ?? '';
-      const length = headers.get('content-length');
-      const text = isReadable(response, endpoint, method, contentType, length) ? await readSmallBody(response) : undefined;
-      // A 2xx/3xx list (categories, streams — up to the read limit) is never an error: not even parsed.
-      const list = status >= 200 && status < 400 && text !== undefined && LIST_START.test(text);
-      const body = list ? undefined : parseBody(text, contentType);
-      if (!list && !isPlainList(status, body)) {
-        diagnosis = classify({ status, url, headers, body }, { now: guard.now });
-        outcome = diagnosis ?? (provesLogin(endpoint, status, body) ? 'success' : 'neutral');
-      }
+      const contentType = response.headers.get('content-type')?.toLowerCase() ?? '';
+      if (isReadable(response, request, method, contentType, response.headers.get('content-length'))) text = await readSmallBody(response);
     } catch {
-      outcome = 'neutral';
+      text = undefined;
     }
-    if (isExemptRequest(request) && diagnosis === null) outcome = 'neutral';
-    if (diagnosis?.definitive) {
-      const current = credentials();
-      if (current !== undefined) {
-        let remembered = hardStopCredentials.get(guard);
-        if (!remembered) hardStopCredentials.set(guard, (remembered = new Map()));
-        remembered.set(key, current);
-      }
-    } else if (outcome === 'success') {
-      hardStopCredentials.get(guard)?.delete(key);
-    }
-    await guard.record(key, outcome, ticket.slot);
+    const diagnosis = await request.answer({ status: response.status, headers: response.headers, text });
 
     const transient = diagnosis !== null && diagnosis.retry === 'backoff' && !diagnosis.definitive;
     const wait = retriesLeft > 0 && repeatable && transient ? await retryWait() : undefined;

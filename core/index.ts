@@ -43,5 +43,7 @@ export { createFloodGuard, FloodBlockedError, defaultFloodThresholds, defaultFlo
 export type { FloodGuard, FloodGuardOptions, FloodStatus, FloodTicket, FloodOutcome, FloodLevel, FloodReason, FloodRequest, FloodThresholds, FloodBackoff } from './flood-guard.js';
 export { guardedFetch, defaultGuard, responseDiagnosis, READ_LIMIT_BYTES } from './guarded-fetch.js';
 export type { GuardedFetchOptions } from './guarded-fetch.js';
+export { openGuardedRequest, guardedRequestOf, GuardedRequest } from './guarded-request.js';
+export type { GuardedRequestOptions, GuardedAnswer } from './guarded-request.js';
 export { createMemoryStore, createWebStorageStore, createSerializedStore } from './stores/index.js';
 export type { FloodStore, FloodState, FloodSlot, FloodStateChange, StorageLike, StorageEventSource, StorageEventLike, ChannelLike, LockManagerLike, WebStorageStoreOptions, AsyncKeyValueArea, SerializedStoreOptions } from './stores/index.js';

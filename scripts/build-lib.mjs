@@ -16,7 +16,7 @@ function run(command, args) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed`);
 }
 
-for (const own of ['index.js', 'core.js', 'define.js', 'chunks', 'locales', 'types', 'xtream-error-ux.js']) {
+for (const own of ['index.js', 'core.js', 'define.js', 'players', 'chunks', 'locales', 'types', 'xtream-error-ux.js']) {
   rmSync(join(dist, own), { recursive: true, force: true });
 }
 mkdirSync(dist, { recursive: true });
