@@ -48,6 +48,11 @@ export const defaultFloodBackoff: FloodBackoff = Object.freeze({
 /** How long a reserved slot waits for its `record` before it lapses. */
 export const FLOOD_SLOT_TTL_MS = 30_000;
 /**
+ * A `begin` that leaves fewer requests than this to spare (failures left minus requests in flight) asks the
+ * store for an exclusive update: a store shared by tabs in different processes then makes them take turns.
+ */
+const CONTENDED_SPARE = 3;
+/**
  * Added to the ends of mirrored panel blocks and of the quiet hour: the panel starts counting
  * when a request arrives, the guard when the answer does — never resume a hair too early.
  */
@@ -207,6 +212,7 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
   const firstPause = thresholds.block - margin;
   /** Makes this guard's slot ids unique among the tabs sharing a store (not the jitter source: ids are not policy). */
   const instance = Math.random().toString(36).slice(2, 8);
+  const ownSlotSuffix = `-${instance}`;
   const secondPause = thresholds.extended - margin;
   /**
    * Per key, the distinct accounts whose sign-in failed lately (kind:hash → when), and the account each slot in
@@ -392,10 +398,14 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     return Math.min(backoff.maxMs, backoff.minMs + jitter * backoff.baseMs * 2 ** exponent);
   }
 
+  /**
+   * Settles `slot`, or without one the oldest slot this guard reserved: a guard cannot know that another tab's
+   * request has finished.
+   */
   function settle(state: FloodState, slot: string | undefined): FloodState {
     if (state.slots.length === 0) return state;
-    if (state.slots.length === 1 && (slot === undefined || state.slots[0]!.id === slot)) return { ...state, slots: EMPTY_FLOOD_STATE.slots };
-    const index = slot === undefined ? 0 : state.slots.findIndex((candidate) => candidate.id === slot);
+    const index = slot === undefined ? state.slots.findIndex((candidate) => candidate.id.endsWith(ownSlotSuffix)) : state.slots.findIndex((candidate) => candidate.id === slot);
+    if (state.slots.length === 1 && index === 0) return { ...state, slots: EMPTY_FLOOD_STATE.slots };
     if (index === -1) return state;
     const slots = state.slots.slice();
     slots.splice(index, 1);
@@ -469,21 +479,30 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
 
   /**
    * Runs one atomic change and notifies when the state changed. Answers the status it left —
-   * computed only when `wanted` or listened to (`begin` answers its own ticket).
+   * computed only when `wanted` or listened to (`begin` answers its own ticket). The store may run
+   * `apply` more than once (FloodStore): what the last run found is what counts.
    */
-  async function change(key: string, apply: (state: FloodState, at: number) => FloodState, wanted = true): Promise<FloodStatus | undefined> {
+  async function change(
+    key: string,
+    apply: (state: FloodState, at: number) => FloodState,
+    wanted = true,
+    exclusive?: () => boolean,
+  ): Promise<FloodStatus | undefined> {
     let changed = false;
     let status: FloodStatus | undefined;
     const listened = listeners.has(key);
-    await store.update(key, (current) => {
-      const at = now();
-      const normalized = normalize(current ?? EMPTY_FLOOD_STATE, at);
-      const next = apply(normalized, at);
-      if (wanted || listened) status = evaluate(key, next, at);
-      if (next === normalized && normalized === (current ?? EMPTY_FLOOD_STATE)) return current;
-      changed = true;
-      return next;
-    });
+    await store.update(
+      key,
+      (current) => {
+        const at = now();
+        const normalized = normalize(current ?? EMPTY_FLOOD_STATE, at);
+        const next = apply(normalized, at);
+        status = wanted || listened ? evaluate(key, next, at) : undefined;
+        changed = !(next === normalized && normalized === (current ?? EMPTY_FLOOD_STATE));
+        return changed ? next : current;
+      },
+      exclusive ? { exclusive } : undefined,
+    );
     if (changed && listeners.has(key)) notify(key, status ?? (await check(key)));
     return status;
   }
@@ -496,20 +515,20 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
     async begin(key, request) {
       if (isExemptRequest(request)) return check(key, request);
       let ticket: FloodTicket | undefined;
+      /** Whether this begin leaves so few requests to spare that tabs must take turns for it (see FloodUpdateOptions). */
+      let contended = false;
       await change(
         key,
         (state, at) => {
           const status = evaluate(key, state, at, request);
+          contended = false;
           if (!status.allowed) {
             ticket = status;
             return state;
           }
           const slot: FloodSlot = { id: `${at.toString(36)}-${(++slotCounter).toString(36)}-${instance}`, at };
-          if (request?.account) {
-            slotAccounts.set(slot.id, `${request.account.kind}:${request.account.id}`);
-            if (slotAccounts.size > 256) slotAccounts.delete(slotAccounts.keys().next().value!);
-          }
           const next: FloodState = { ...state, tickets: 0, slots: state.slots.length === 0 ? [slot] : [...state.slots, slot] };
+          contended = attemptsLeftAt(next.failures) - next.slots.length < CONTENDED_SPARE;
           const granted = evaluate(key, next, at, request) as { -readonly [K in keyof FloodTicket]: FloodTicket[K] };
           granted.allowed = true;
           granted.slot = slot.id;
@@ -517,7 +536,12 @@ export function createFloodGuard(options: FloodGuardOptions = {}): FloodGuard {
           return next;
         },
         false,
+        () => contended,
       );
+      if (ticket!.slot !== undefined && request?.account) {
+        slotAccounts.set(ticket!.slot, `${request.account.kind}:${request.account.id}`);
+        if (slotAccounts.size > 256) slotAccounts.delete(slotAccounts.keys().next().value!);
+      }
       return ticket!;
     },
     async record(key, outcome, slot) {

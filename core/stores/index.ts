@@ -1,4 +1,4 @@
-export type { FloodSlot, FloodState, FloodStateChange, FloodStore } from './types.js';
+export type { FloodSlot, FloodState, FloodStateChange, FloodStore, FloodUpdateOptions } from './types.js';
 export { EMPTY_FLOOD_STATE, parseFloodState, reviveFloodState } from './types.js';
 export { createMemoryStore } from './memory.js';
 export {

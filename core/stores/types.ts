@@ -33,15 +33,25 @@ export interface FloodState {
 
 export type FloodStateChange = (current: FloodState | undefined) => FloodState | undefined;
 
+export interface FloodUpdateOptions {
+  /**
+   * Asked after `change` ran: whether its result must not be computed concurrently with another tab's update
+   * of the key. The guard answers true for a `begin` that leaves few requests to spare, where two tabs deciding
+   * at once could together send more than the failures left. Stores whose updates are always exclusive ignore it.
+   */
+  readonly exclusive?: () => boolean;
+}
+
 /**
- * Where guards keep their state. `update` must be atomic per key: `change` runs exactly once,
- * against the latest state, with no other update of that key in between — 200 concurrent
- * updates of one key must all land.
+ * Where guards keep their state. `update` must be atomic per key: its result is computed from the latest state,
+ * with no other update of that key in between — 200 concurrent updates of one key must all land. A store may
+ * call `change` more than once (the Web Storage store computes it again under a Web Lock when the first result
+ * needs one); only the last call's result is written, so `change` must have no effect besides its result.
  */
 export interface FloodStore {
   get(key: string): Promise<FloodState | undefined>;
   /** Applies `change` atomically; returning the same object means "unchanged" (no write). */
-  update(key: string, change: FloodStateChange): Promise<FloodState | undefined>;
+  update(key: string, change: FloodStateChange, options?: FloodUpdateOptions): Promise<FloodState | undefined>;
   keys(): Promise<string[]>;
   /** Changes made elsewhere (another tab, another context); own writes are not reported. */
   subscribe?(listener: (key: string) => void): () => void;

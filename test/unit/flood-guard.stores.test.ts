@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createFloodGuard, type FloodGuard } from '../../core/flood-guard.js';
+import fc from 'fast-check';
+import { createFloodGuard, type FloodGuard, type FloodOutcome, type FloodStatus } from '../../core/flood-guard.js';
 import {
   createMemoryStore,
   createSerializedStore,
@@ -165,13 +166,139 @@ describe('flood guard stores', () => {
     b.close?.();
   });
 
-  it('uses Web Locks for every update when it has them', async () => {
+  it('takes no Web Lock for begin and record, one for what only a new epoch or the ticket can do', async () => {
     const clock = fakeClock();
     const locks = fakeLocks();
     const guard = createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: sharedStorage().tab().storage, locks }) });
+    for (let index = 0; index < 20; index++) {
+      const ticket = await guard.begin(KEY);
+      await guard.record(KEY, 'neutral', ticket.slot);
+    }
     await guard.record(KEY, 'failure');
+    assert.equal(locks.requests, 0, 'begin + record, and a failure, are additive');
+    clock.advanceTo((await guard.check(KEY)).retryAt!);
+    const ticket = await guard.begin(KEY);
+    assert.equal(locks.requests, 1, 'the first begin after the wait ends it: a new epoch');
+    await guard.record(KEY, 'success', ticket.slot);
+    assert.equal(locks.requests, 2, 'a success takes the failure back: a new epoch');
+    await guard.allowOnce(KEY);
+    await guard.reset(KEY);
+    assert.equal(locks.requests, 3, 'allowOnce grants a ticket; reset at a clean state changes nothing');
     await guard.begin(KEY);
-    assert.equal(locks.requests, 2);
+    assert.equal(locks.requests, 4, 'the begin that consumes the ticket');
+  });
+
+  it('makes tabs take turns for a begin that leaves few requests to spare', async () => {
+    const clock = fakeClock();
+    const locks = fakeLocks();
+    const guard = createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: sharedStorage().tab().storage, locks }) });
+    const slots: string[] = [];
+    for (let index = 0; index < 6; index++) slots.push((await guard.begin(KEY)).slot!);
+    assert.equal(locks.requests, 0, '6 of 9 in flight: 3 to spare');
+    slots.push((await guard.begin(KEY)).slot!);
+    assert.equal(locks.requests, 1, 'the 7th leaves 2 to spare');
+    for (const slot of slots) await guard.record(KEY, 'neutral', slot);
+    assert.equal((await guard.check(KEY)).inFlight, 0);
+  });
+
+  it('lets a success in one tab clear the failures every tab counted', async () => {
+    for (const locks of [null, fakeLocks()]) {
+      const clock = fakeClock();
+      const shared = sharedStorage();
+      const tabs = [0, 1, 2].map(() => createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: shared.tab().storage, locks }) }));
+      for (let index = 0; index < 6; index++) await tabs[index % 3]!.record(KEY, diagnosis('AUTH_FAILED'));
+      assert.equal((await tabs[0]!.check(KEY)).failures, 6);
+      clock.advanceTo((await tabs[0]!.check(KEY)).retryAt!);
+      const ticket = await tabs[1]!.begin(KEY);
+      await tabs[1]!.record(KEY, 'success', ticket.slot);
+      for (const tab of tabs) {
+        const status = await tab.check(KEY);
+        assert.equal(status.failures, 0);
+        assert.equal(status.level, 'ok');
+        assert.equal(status.diagnosis, undefined);
+      }
+      // Counting starts again from there, in every tab.
+      await tabs[2]!.record(KEY, 'failure');
+      await tabs[0]!.record(KEY, 'failure');
+      assert.equal((await tabs[1]!.check(KEY)).failures, 2);
+    }
+  });
+
+  it('lets a reset in one tab lift the hard stop another tab recorded, keeping the count', async () => {
+    const clock = fakeClock();
+    const shared = sharedStorage();
+    const locks = fakeLocks();
+    const [first, second] = [0, 1].map(() => createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: shared.tab().storage, locks }) }));
+    await first!.record(KEY, 'failure');
+    await first!.record(KEY, diagnosis('USER_EXPIRED'));
+    assert.equal((await second!.check(KEY)).reason, 'hard-stop');
+    await second!.reset(KEY);
+    const status = await first!.check(KEY);
+    assert.equal(status.reason, undefined);
+    assert.equal(status.allowed, true);
+    assert.equal(status.failures, 2);
+  });
+
+  it('keeps the slots of another tab across a new epoch, and settles them where they were taken', async () => {
+    const clock = fakeClock();
+    const shared = sharedStorage();
+    const [first, second] = [0, 1].map(() => createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: shared.tab().storage, locks: null }) }));
+    const held = await first!.begin(KEY);
+    await second!.record(KEY, 'failure');
+    clock.advanceTo((await second!.check(KEY)).retryAt!);
+    const other = await second!.begin(KEY);
+    await second!.record(KEY, 'success', other.slot);
+    assert.equal((await second!.check(KEY)).inFlight, 1, "the first tab's request is still in flight");
+    await first!.record(KEY, 'neutral', held.slot);
+    assert.equal((await second!.check(KEY)).inFlight, 0);
+  });
+
+  it('never reserves more slots than failures left, whatever tabs begin at once', async () => {
+    for (const locks of [null, fakeLocks()]) {
+      for (let failures = 0; failures <= 8; failures++) {
+        const clock = fakeClock();
+        const shared = sharedStorage();
+        const tabs = [0, 1, 2].map(() => createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: shared.tab().storage, locks }) }));
+        for (let index = 0; index < failures; index++) await tabs[index % 3]!.record(KEY, 'failure');
+        clock.advance(3_600_000 - 1); // every wait over, the count not yet forgotten
+        const tickets = await Promise.all(Array.from({ length: 12 }, (_, index) => tabs[index % 3]!.begin(KEY)));
+        const allowed = tickets.filter((ticket) => ticket.allowed).length;
+        assert.equal(allowed, Math.max(0, 9 - failures), `at ${failures} failures (${locks ? 'locks' : 'no locks'})`);
+        assert.equal((await tabs[0]!.check(KEY)).inFlight, allowed);
+      }
+    }
+  });
+
+  it('leaves nothing of a tab in storage once its requests have settled without a failure', async () => {
+    const shared = sharedStorage();
+    const guard = createFloodGuard({ now: fakeClock().now, store: createWebStorageStore({ storage: shared.tab().storage, locks: null }) });
+    const ticket = await guard.begin(KEY);
+    assert.ok([...shared.items.keys()].some((name) => name.includes('#tab:')));
+    await guard.record(KEY, null, ticket.slot);
+    assert.deepEqual([...shared.items.keys()].filter((name) => name.includes('#tab:')), []);
+    assert.deepEqual(Object.keys(await guard.snapshot()), [KEY]);
+  });
+
+  it('prunes the tabs that left nothing from the list as a new tab joins', async () => {
+    const clock = fakeClock();
+    const shared = sharedStorage();
+    for (let index = 0; index < 5; index++) {
+      const guard = createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: shared.tab().storage, locks: null }) });
+      const ticket = await guard.begin(KEY);
+      await guard.record(KEY, 'neutral', ticket.slot);
+    }
+    const registry = JSON.parse(shared.items.get(`xtream-error-ux:flood:${KEY}#tabs`)!) as string[];
+    assert.equal(registry.length, 1);
+  });
+
+  it('reads a state an older version stored as the base of the count', async () => {
+    const shared = sharedStorage();
+    const { storage } = shared.tab();
+    storage.setItem(`xtream-error-ux:flood:${KEY}`, JSON.stringify({ v: 1, failures: 4, streak: 0, tickets: 0, slots: [] }));
+    const guard = createFloodGuard({ now: fakeClock().now, store: createWebStorageStore({ storage, locks: null }) });
+    assert.equal((await guard.check(KEY)).failures, 4);
+    await guard.record(KEY, 'failure');
+    assert.equal((await guard.check(KEY)).failures, 5);
   });
 
   it('reads garbage in storage as no state', async () => {
@@ -222,5 +349,56 @@ describe('flood guard stores', () => {
     area.emit('xtream-error-ux:flood:panel.test');
     area.emit('unrelated');
     assert.deepEqual(seen, [KEY]);
+  });
+
+  it('keeps, across tabs each writing its own entry, exactly the state one shared memory store keeps', async () => {
+    const outcomes = ['AUTH_FAILED', '403', 'USER_EXPIRED', '429', 'PANEL_BLOCK', 'NETWORK_ERROR', '500', 'success', 'neutral', 'failure'] as const;
+    const outcomeOf = (name: (typeof outcomes)[number]): FloodOutcome =>
+      name === 'success' || name === 'neutral' || name === 'failure' ? name : diagnosis(name);
+    const operation = fc.oneof(
+      fc.record({ op: fc.constant('begin' as const), tab: fc.nat(2) }),
+      fc.record({ op: fc.constant('settle' as const), tab: fc.nat(2), index: fc.nat(), outcome: fc.constantFrom(...outcomes) }),
+      fc.record({ op: fc.constant('allowOnce' as const), tab: fc.nat(2) }),
+      fc.record({ op: fc.constant('reset' as const), tab: fc.nat(2), hardStopOnly: fc.boolean() }),
+      fc.record({ op: fc.constant('advance' as const), ms: fc.oneof(fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 2 * 3_600_000 })) }),
+    );
+    const facts = ({ key, allowed, level, failures, attemptsLeft, retryAt, reason, ticket, inFlight, consequence, diagnosis: last }: FloodStatus) =>
+      ({ key, allowed, level, failures, attemptsLeft, retryAt, reason, ticket, inFlight, consequence, code: last?.code });
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 20, maxLength: 150 }), fc.boolean(), async (operations, withLocks) => {
+        const clock = fakeClock();
+        const memory = createMemoryStore();
+        const shared = sharedStorage();
+        const locks = withLocks ? fakeLocks() : null;
+        const worlds = [
+          [0, 1, 2].map(() => createFloodGuard({ now: clock.now, random: () => 0.5, store: memory })),
+          [0, 1, 2].map(() => createFloodGuard({ now: clock.now, random: () => 0.5, store: createWebStorageStore({ storage: shared.tab().storage, locks }) })),
+        ];
+        const pending: string[][][] = worlds.map(() => [[], [], []]);
+        for (const step of operations) {
+          if (step.op === 'advance') {
+            clock.advance(step.ms);
+            continue;
+          }
+          const answers: unknown[] = [];
+          for (const [world, tabs] of worlds.entries()) {
+            const guard = tabs[step.tab]!;
+            const slots = pending[world]![step.tab]!;
+            if (step.op === 'begin') {
+              const ticket = await guard.begin(KEY);
+              if (ticket.slot) slots.push(ticket.slot);
+              answers.push(facts(ticket));
+            } else if (step.op === 'settle') {
+              const slot = slots.length ? slots.splice(step.index % slots.length, 1)[0] : undefined;
+              answers.push(facts(await guard.record(KEY, outcomeOf(step.outcome), slot)));
+            } else if (step.op === 'allowOnce') answers.push(facts(await guard.allowOnce(KEY)));
+            else answers.push(facts(await guard.reset(KEY, { hardStopOnly: step.hardStopOnly })));
+            answers.push(...(await Promise.all(tabs.map((tab) => tab.check(KEY)))).map(facts));
+          }
+          assert.deepEqual(answers.slice(answers.length / 2), answers.slice(0, answers.length / 2), JSON.stringify(step));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
