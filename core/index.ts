@@ -46,4 +46,4 @@ export type { GuardedFetchOptions } from './guarded-fetch.js';
 export { openGuardedRequest, guardedRequestOf, GuardedRequest } from './guarded-request.js';
 export type { GuardedRequestOptions, GuardedAnswer } from './guarded-request.js';
 export { createMemoryStore, createWebStorageStore, createSerializedStore } from './stores/index.js';
-export type { FloodStore, FloodState, FloodSlot, FloodStateChange, StorageLike, StorageEventSource, StorageEventLike, ChannelLike, LockManagerLike, WebStorageStoreOptions, AsyncKeyValueArea, SerializedStoreOptions } from './stores/index.js';
+export type { FloodStore, FloodState, FloodSlot, FloodStateChange, FloodUpdateOptions, StorageLike, StorageEventSource, StorageEventLike, ChannelLike, LockManagerLike, WebStorageStoreOptions, AsyncKeyValueArea, SerializedStoreOptions } from './stores/index.js';
