@@ -476,7 +476,17 @@ export function createWebStorageStore(options: WebStorageStoreOptions): FloodSto
     async update(key, change, updateOptions?: FloodUpdateOptions) {
       const first = attempt(key, change, !locks, updateOptions?.exclusive);
       if (first.done) return first.result;
-      return locks!.request(prefix + key, () => attempt(key, change, true).result);
+      let ran = false;
+      try {
+        return await locks!.request(prefix + key, () => {
+          ran = true;
+          return attempt(key, change, true).result;
+        });
+      } catch (error) {
+        // A context the platform refuses locks to (an opaque origin) still guards: one synchronous step.
+        if (ran) throw error;
+        return attempt(key, change, true).result;
+      }
     },
     async keys() {
       return keysNow();

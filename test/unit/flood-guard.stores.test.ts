@@ -291,6 +291,17 @@ describe('flood guard stores', () => {
     assert.equal(registry.length, 1);
   });
 
+  it('still guards where the platform refuses Web Locks', async () => {
+    const clock = fakeClock();
+    const refused: LockManagerLike = { request: () => Promise.reject(new DOMException('opaque origin', 'SecurityError')) };
+    const guard = createFloodGuard({ now: clock.now, store: createWebStorageStore({ storage: sharedStorage().tab().storage, locks: refused }) });
+    await guard.record(KEY, diagnosis('USER_EXPIRED'));
+    clock.advance(60_000);
+    assert.equal((await guard.allowOnce(KEY)).ticket, true);
+    assert.equal((await guard.begin(KEY)).allowed, true);
+    assert.equal((await guard.begin(KEY)).allowed, false);
+  });
+
   it('reads a state an older version stored as the base of the count', async () => {
     const shared = sharedStorage();
     const { storage } = shared.tab();
