@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm start`: two local mock panels (classic and masked answers, the seed's flood rules, X-Forwarded-For trusted
- * so the demo can simulate clients) and the Vite dev server for demo/ on 127.0.0.1 — the landing page, the demo
- * portal and the gallery, with the panels proxied behind it (same origin, no CORS). Ctrl+C stops everything.
+ * `npm start`: three local mock panels (classic, masked and XC_VM-style answers, the seed's flood rules,
+ * X-Forwarded-For trusted so the demo can simulate clients, live channels that play the real test pattern) and
+ * the Vite dev server for demo/ on 127.0.0.1 — the landing page, the demo portal and the gallery, with the panels
+ * proxied behind it (same origin, no CORS). Ctrl+C stops everything. The starting itself is
+ * scripts/demo-server.mjs (`startDemo`), which the portal's e2e tests run in-process.
  *
- * Environment: PORT (demo server, default 5173), PANEL_CLASSIC_PORT / PANEL_MASKED_PORT (default: free ports).
+ * Environment: PORT (demo server, default 5173), PANEL_CLASSIC_PORT / PANEL_MASKED_PORT / PANEL_XCVM_PORT
+ * (default: free ports).
  * What it builds: the script-tag build dist/xtream-error-ux.js (+ dist/locales), which the gallery loads, when it is
  * missing or older than core/, components/ or locales/ (scripts/build-lib.mjs). The portal needs no build: Vite
  * compiles the TypeScript of demo/, components/ and core/ on request; the panel (TypeScript too) runs through tsx.
@@ -14,6 +17,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
+import { startDemo } from './demo-server.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(repoRoot);
@@ -32,6 +36,7 @@ function portFrom(name, fallback) {
 const demoPort = portFrom('PORT', 5173);
 const classicPort = portFrom('PANEL_CLASSIC_PORT', 0);
 const maskedPort = portFrom('PANEL_MASKED_PORT', 0);
+const xcvmPort = portFrom('PANEL_XCVM_PORT', 0);
 
 if (!existsSync('node_modules/vite') || !existsSync('node_modules/lit')) {
   console.error('start: dependencies are missing — run `npm install` first.');
@@ -62,7 +67,7 @@ if (built < newest(['core', 'components', 'locales', 'scripts/build-lib.mjs'])) 
   }
 }
 
-const started = [];
+let demo;
 let stopping = false;
 
 async function stopAll(code) {
@@ -70,39 +75,23 @@ async function stopAll(code) {
   stopping = true;
   // Force the exit if something hangs (an open stream, a stuck socket).
   setTimeout(() => process.exit(code), 3000).unref();
-  for (const stop of started.reverse()) {
-    try {
-      await stop();
-    } catch {
-      /* keep stopping the rest */
-    }
-  }
+  await demo?.stop();
   process.exit(code);
 }
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
 try {
-  const { startPanel, DEMO_USERS, DEMO_MAG_DEVICES, DEFAULT_CRACKED_IPS } = await tsImport('../demo/panel/index.ts', import.meta.url);
-
-  const classic = await startPanel({ port: classicPort, style: 'classic', flood: 'seed', trustForwardedFor: true });
-  started.push(() => classic.stop());
-  const masked = await startPanel({ port: maskedPort, style: 'masked', flood: 'seed', trustForwardedFor: true });
-  started.push(() => masked.stop());
-
-  process.env.XEU_PANEL_CLASSIC = classic.url;
-  process.env.XEU_PANEL_MASKED = masked.url;
-
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
+  const { DEMO_USERS, DEMO_MAG_DEVICES, DEFAULT_CRACKED_IPS } = await tsImport('../demo/panel/index.ts', import.meta.url);
+  demo = await startDemo({
+    port: demoPort,
+    strictPort: process.env.PORT !== undefined,
+    panelPorts: { classic: classicPort, masked: maskedPort, xcvm: xcvmPort },
     logLevel: process.env.VITE_LOG_LEVEL || 'warn',
-    server: { port: demoPort, strictPort: process.env.PORT !== undefined, host: '127.0.0.1' },
   });
-  await server.listen();
-  started.push(() => server.close());
+  const { classic, masked, xcvm } = demo.panels;
 
-  const demoUrl = (server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${demoPort}/`).replace(/\/?$/, '/');
+  const demoUrl = demo.url;
   const pad = (s, n) => String(s).padEnd(n);
 
   console.log('');
@@ -113,9 +102,11 @@ try {
   console.log(`  Gallery        ${demoUrl}gallery/`);
   console.log(`  Panel classic  ${classic.url}   (proxied at ${demoUrl}classic/)`);
   console.log(`  Panel masked   ${masked.url}   (proxied at ${demoUrl}masked/)`);
+  console.log(`  Panel xcvm     ${xcvm.url}   (proxied at ${demoUrl}xcvm/)`);
   console.log('');
-  console.log('  Both panels: flood protection "seed" (5 failures: warning, 10: 5-minute block, 20: 1 hour),');
-  console.log('  X-Forwarded-For trusted (simulated clients); test headers X-Test-Country, X-Test-ISP, X-Test-VPN: 1.');
+  console.log('  Every panel: flood protection "seed" (5 failures: warning, 10: 5-minute block, 20: 1 hour; xcvm also');
+  console.log('  XC_VM\'s chain: 40 denials < 2 s apart, a permanent ban), X-Forwarded-For trusted (simulated clients),');
+  console.log('  test headers X-Test-Country, X-Test-ISP, X-Test-VPN: 1; live channels play the real test pattern.');
   console.log(`  Cracked IPs: ${DEFAULT_CRACKED_IPS.join(', ')}`);
   console.log('');
   console.log('Demo users (username / password — state):');

@@ -3,7 +3,10 @@
  * Regenerates docs/screenshots/portal-*.png from a running `npm start` (the gallery's are demo/gallery/screenshots.mjs):
  *
  *   PORT=5173 npm start &
- *   node demo/portal/screenshots.mjs http://127.0.0.1:5173/ [portal]
+ *   node demo/portal/screenshots.mjs http://127.0.0.1:5173/ [all|portal|player]
+ *
+ * `player`: a channel playing (hls.js) and the banner over the player (the xcvm panel's replacement video for an
+ * expired line; already connected in Arabic), at 1360 px and at 390 px (a phone).
  *
  * Headless Chromium through puppeteer-core (CHROME_PATH, default /usr/bin/chromium). Also fails when the page
  * logs an error, or when a credential shows up in the console, the DOM outside the inputs, or storage.
@@ -144,8 +147,73 @@ async function portal() {
   await page.close();
 }
 
+/** A screenshot of one card (the closest `.card` of `selector`), whole, at the page's width. */
+async function shootCard(page, selector, name) {
+  const box = await page.evaluate((selector) => {
+    const card = document.querySelector(selector).closest('.card');
+    card.scrollIntoView({ block: 'start' });
+    const rect = card.getBoundingClientRect();
+    return { x: rect.x + scrollX, y: rect.y + scrollY, width: rect.width, height: rect.height };
+  }, selector);
+  await page.mouse.move(1, 1); // no hover highlight
+  await sleep(200);
+  const width = await page.evaluate(() => document.documentElement.clientWidth);
+  await page.screenshot({ path: `${out}${name}.png`, clip: { x: 0, y: Math.max(0, box.y - 12), width, height: box.height + 24 }, captureBeyondViewport: true });
+}
+
+/** Waits until the player's video has advanced `seconds` (a picture is on screen). */
+async function waitPlaying(page, seconds = 1.5) {
+  await page.waitForFunction((s) => document.querySelector('#video').currentTime > s && document.querySelector('#video').readyState >= 2, { timeout: 20_000 }, seconds);
+}
+
+/** Clicks the player's failure button `label` and waits for the banner over the player to show `code`. */
+async function playerFailure(page, label, code) {
+  const [button] = await page.$$(`xpath/.//div[@id="player-failures"]/button[normalize-space()="${label}"]`);
+  await button.click();
+  await page.waitForFunction(
+    (code) => {
+      const banner = document.querySelector('#player-banner');
+      return !banner.hidden && banner.shown?.code === code && banner.shadowRoot?.textContent?.trim();
+    },
+    { timeout: 20_000 },
+    code,
+  );
+}
+
+async function player() {
+  for (const width of [1360, 390]) {
+    const suffix = width === 1360 ? '' : `-${width}`;
+    const page = await openPage('portal/', { width, height: width === 1360 ? 900 : 844 });
+    await page.evaluate(() => localStorage.clear());
+    await page.reload({ waitUntil: 'networkidle0' });
+    // A channel playing with hls.js through createHlsLoader (the xcvm panel: a production panel's answers).
+    await signIn(page, 'demo', 'test123', 'xcvm');
+    await page.waitForSelector('button.channel');
+    await page.select('#engine', 'hls');
+    await page.click('button.channel[data-stream-id="1001"]');
+    await waitPlaying(page);
+    await shootCard(page, '#live-title', `portal-playing${suffix}`);
+    const leaked = await leaks(page);
+    if (leaked.length) problems.push(`credentials outside the inputs: ${leaked.join(', ')}`);
+    // The expired line: XC_VM answers with its replacement video; the banner over it says why.
+    await playerFailure(page, 'Expired', 'USER_EXPIRED');
+    await sleep(1500); // the replacement clip under the banner
+    await shootCard(page, '#live-title', `portal-player-banner${suffix}`);
+    // The same in Arabic (the banner right to left), for a second device over the connection limit.
+    await page.select('#language', 'ar');
+    await playerFailure(page, 'Max connections', 'USER_ALREADY_CONNECTED');
+    await page.waitForFunction(() => document.querySelector('#player-banner').shadowRoot?.querySelector('[part~="base"][lang="ar"][dir="rtl"]'), { timeout: 10_000 });
+    await sleep(1500);
+    await shootCard(page, '#live-title', `portal-player-banner-ar${suffix}`);
+    const leaked2 = await leaks(page);
+    if (leaked2.length) problems.push(`credentials outside the inputs: ${leaked2.join(', ')}`);
+    await page.close();
+  }
+}
+
 try {
   if (which === 'portal' || which === 'all') await portal();
+  if (which === 'player' || which === 'all') await player();
 } finally {
   await browser.close();
 }
