@@ -199,8 +199,11 @@ export async function checkLoopClients(): Promise<void> {
     stopVideo(video);
     const result = await new Promise<{ ok: boolean; code?: string }>((done) => {
       const timer = setTimeout(() => done({ ok: false, code: 'no picture' }), 15_000);
+      // Playing = the picture moves on (a live stream starts at its live edge: its first time proves nothing).
+      let from: number | undefined;
       const onTime = () => {
-        if (video.currentTime <= 0.5) return;
+        from ??= video.currentTime;
+        if (video.currentTime - from <= 0.5 || video.readyState < 2) return;
         clearTimeout(timer);
         video.removeEventListener('timeupdate', onTime);
         done({ ok: true });

@@ -125,9 +125,12 @@ export async function startPlayer(request: PlayRequest): Promise<void> {
       logLine(`Player ${request.streamId} (${panel}${who}, ${engine}) stopped: ${detail}`, 'bad');
     },
   });
+  // Playing = the picture moves on (a live stream starts at its live edge: its first time proves nothing).
+  let from: number | undefined;
   const onTime = () => {
     if (current !== mine) return ui.video.removeEventListener('timeupdate', onTime);
-    if (mine.playing || ui.video.currentTime <= 0) return;
+    from ??= ui.video.currentTime;
+    if (mine.playing || ui.video.currentTime - from <= 0.25 || ui.video.readyState < 2) return;
     mine.playing = true;
     if (!mine.diagnosis) setStatus(`▶ ${label} — playing with ${ENGINES[engine].label}.`, 'ok');
     logLine(`Player ${request.streamId} (${panel}${who}, ${engine}): playing`, 'ok');

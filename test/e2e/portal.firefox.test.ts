@@ -1,0 +1,3 @@
+import { portalSuite } from './portal.js';
+
+portalSuite('firefox');
