@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { BenchRow } from './run.js';
+import { median, minus, over, paired } from './stats.js';
 
 const SMALL_REQUESTS = 2_000;
 const ROUNDS = 20;
@@ -54,11 +55,6 @@ const gc: () => void = (() => {
   }
 })();
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 interface RequestsRun {
   /** Wall-clock ms per request. */
@@ -98,10 +94,6 @@ async function interleaved<K extends string, T>(rounds: number, variants: Record
   return results;
 }
 
-/** Median over rounds of the per-round difference (or ratio) between two variants. */
-const paired = (a: readonly number[], b: readonly number[], op: (x: number, y: number) => number): number => median(a.map((x, round) => op(x, b[round]!)));
-const minus = (x: number, y: number): number => x - y;
-const over = (x: number, y: number): number => x / y;
 
 interface StreamRun {
   ms: number;
@@ -148,7 +140,7 @@ async function readStream(fetcher: Fetcher, url: string): Promise<StreamRun> {
 }
 
 /** Waits for a child's "listening on http://…" line. */
-async function listening(child: ChildProcess, what: string): Promise<string> {
+export async function listening(child: ChildProcess, what: string): Promise<string> {
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (chunk: Buffer) => {

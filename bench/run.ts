@@ -24,6 +24,7 @@ const suites: Suite[] = [
   { name: 'classify', module: './classify.js', exportName: 'benchClassify' },
   { name: 'components', module: './components.js', exportName: 'benchComponents' },
   { name: 'guardedFetch', module: './guarded-fetch.js', exportName: 'benchGuardedFetch' },
+  { name: 'players', module: './players.js', exportName: 'benchPlayers' },
   { name: 'extension', module: './extension.js', exportName: 'benchExtension' },
 ];
 

@@ -15,6 +15,16 @@ const STALKER_PATH = /^\/(?:portal\.php|c\/?|c\/.*|stalker_portal\/.*|server\/lo
 const STREAM_API_PATH = /\/(?:stream-api|invoices?|payments?|consumers?|coupons?|products?|billing|subscriptions?|checkout)(?:\/|$)/i;
 const MEDIA_EXTENSION = /\.(?:ts|m3u8|m3u|mp4|mkv|avi|m4s|m4v|mov|aac|mp3|webm|flv|xml|gz)$/i;
 
+/**
+ * `url`, redacted when first read: redacting costs more than the rest of describing a URL, and most
+ * endpoints (every media request a player makes) are never shown. An own enumerable property, so spreads,
+ * JSON and structured clones see the redacted string; the raw URL never leaves the closure.
+ */
+function withRedactedUrl<T extends object>(endpoint: T, raw: string): T {
+  let redacted: string | undefined;
+  return Object.defineProperty(endpoint, 'url', { enumerable: true, configurable: true, get: () => (redacted ??= redactUrl(raw)) });
+}
+
 function parse(url: string | URL): URL | undefined {
   try {
     return new URL(String(url), RELATIVE_BASE);
@@ -29,14 +39,9 @@ export function describeEndpoint(url: string | URL | undefined | null): Endpoint
   if (!parsed) return { kind: 'other', bulk: false };
   const path = parsed.pathname;
   const host = parsed.origin === RELATIVE_BASE ? undefined : parsed.host;
-  const base = { host, url: redactUrl(String(url)) };
+  const raw = String(url);
   const lowerPath = path.toLowerCase();
-  const make = (kind: EndpointKind, bulk: boolean, extra: Partial<Endpoint> = {}): Endpoint => ({
-    kind,
-    bulk,
-    ...base,
-    ...extra,
-  });
+  const make = (kind: EndpointKind, bulk: boolean, extra: Partial<Endpoint> = {}): Endpoint => Object.assign(withRedactedUrl({ kind, bulk, host }, raw), extra);
 
   if (lowerPath.endsWith('/player_api.php')) {
     return make('player-api', false, { action: parsed.searchParams.get('action') ?? undefined });

@@ -162,7 +162,7 @@ export async function guardedFetch(input: RequestInfo | URL, init?: RequestInit,
     } catch {
       text = undefined;
     }
-    const diagnosis = await request.answer({ status: response.status, headers: response.headers, text });
+    const diagnosis = await request.answer({ status: response.status, headers: response.headers, text, url: response.redirected ? response.url : undefined });
 
     const transient = diagnosis !== null && diagnosis.retry === 'backoff' && !diagnosis.definitive;
     const wait = retriesLeft > 0 && repeatable && transient ? await retryWait() : undefined;

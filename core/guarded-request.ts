@@ -14,7 +14,7 @@
 import { classify } from './classify.js';
 import { describeEndpoint } from './endpoints.js';
 import { FloodBlockedError, isExemptRequest, type FloodGuard, type FloodOutcome, type FloodRequest } from './flood-guard.js';
-import { BODY_READ_LIMIT, mayReadBody, provesLogin, risksMagscan } from './panel-rules.js';
+import { addsNoExplanation, BODY_READ_LIMIT, mayReadBody, provesLogin, risksMagscan, streamAnswered } from './panel-rules.js';
 import type { Diagnosis, Endpoint } from './types.js';
 
 /** What a URL is, and the request the guard is asked about. */
@@ -142,6 +142,12 @@ export interface GuardedAnswer {
   status: number;
   headers?: Headers | Readonly<Record<string, string>>;
   text?: string;
+  /**
+   * Where the answer came from when the sender followed a redirect (fetch's `response.url` when
+   * `response.redirected`, an XHR's `responseURL`): a panel's 302 to its replacement clip under `/auth/` is
+   * an expired line, not a stream that answered.
+   */
+  url?: string;
 }
 
 /**
@@ -174,21 +180,32 @@ export class GuardedRequest {
     return mayReadBody(this.endpoint, status, contentType.toLowerCase(), length, limit);
   }
 
-  /** Records an answer; returns its Diagnosis (null when it is not a failure). */
+  /**
+   * Records an answer; returns its Diagnosis (null when it is not a failure) — or, when it adds nothing to the
+   * failure the guard already knows for this panel (core/panel-rules.ts `addsNoExplanation`: a stream's fake
+   * 404 after a wrong login), the known one, so a player explains the wrong password, not a missing channel.
+   */
   async answer(answer: GuardedAnswer): Promise<Diagnosis | null> {
     if (this.settled) return null;
     this.settled = true;
     const { status, headers, text } = answer;
+    const url = answer.url && answer.url !== this.url ? answer.url : this.url;
+    const endpoint = url === this.url ? this.endpoint : describe(url).endpoint;
     let diagnosis: Diagnosis | null = null;
     let outcome: FloodOutcome = 'neutral';
     try {
       const contentType = (headerOf(headers, 'content-type') ?? '').toLowerCase();
       // A 2xx/3xx list (categories, streams — up to the read limit) is never an error: not even parsed.
       const list = status >= 200 && status < 400 && text !== undefined && LIST_START.test(text);
-      const body = list ? undefined : parseBody(text, contentType);
-      if (!list && !(status >= 200 && status < 400 && Array.isArray(body))) {
-        diagnosis = classify({ status, url: this.url, headers, body }, { now: this.guard.now });
-        outcome = diagnosis ?? (provesLogin(this.endpoint, status, body) ? 'success' : 'neutral');
+      if (text === undefined && streamAnswered(endpoint, status)) {
+        // The most common answer of all, a media body a player streams (never read): a proven login, nothing to classify.
+        outcome = 'success';
+      } else if (!list) {
+        const body = parseBody(text, contentType);
+        if (!(status >= 200 && status < 400 && Array.isArray(body))) {
+          diagnosis = classify({ status, url, headers, body }, { now: this.guard.now });
+          outcome = diagnosis ?? (provesLogin(endpoint, status, body) ? 'success' : 'neutral');
+        }
       }
     } catch {
       outcome = 'neutral';
@@ -204,8 +221,8 @@ export class GuardedRequest {
     } else if (outcome === 'success') {
       hardStopCredentials.get(this.guard)?.delete(this.key);
     }
-    await this.guard.record(this.key, outcome, this.slot);
-    return diagnosis;
+    const known = (await this.guard.record(this.key, outcome, this.slot)).diagnosis;
+    return diagnosis && addsNoExplanation(diagnosis, known) ? known! : diagnosis;
   }
 
   /** Records a request that got no answer (a network failure or a timeout); returns its Diagnosis. */

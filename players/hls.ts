@@ -22,7 +22,6 @@ export type { PlayerGuardOptions, PlayerDiagnosisInfo } from './shared.js';
 export interface HlsLoaderContext {
   url: string;
   responseType: string;
-  [more: string]: unknown;
 }
 
 /** hls.js `LoaderCallbacks`, as far as the adapter wraps them. */
@@ -64,7 +63,7 @@ async function settleDetails(request: GuardedRequest, details: unknown, data?: u
     const type = details.headers.get('content-type') ?? '';
     const readable = request.readsBody(details.status, type, lengthOf(details.headers.get('content-length'))) && !details.bodyUsed;
     const text = readable ? await details.clone().text().catch(() => undefined) : undefined;
-    return request.answer({ status: details.status, headers: details.headers, text });
+    return request.answer({ status: details.status, headers: details.headers, text, url: details.redirected ? details.url : undefined });
   }
   const xhr = details as XMLHttpRequest | null | undefined;
   if (!xhr || typeof xhr.getResponseHeader !== 'function' || xhr.readyState !== 4) return request.fail('TimeoutError');
@@ -76,7 +75,7 @@ async function settleDetails(request: GuardedRequest, details: unknown, data?: u
   if (request.readsBody(xhr.status, type, lengthOf(header('content-length')))) {
     text = heldText(data ?? (xhr.responseType === '' || xhr.responseType === 'text' ? xhr.responseText : xhr.response));
   }
-  return request.answer({ status: xhr.status, headers, text });
+  return request.answer({ status: xhr.status, headers, text, url: xhr.responseURL || undefined });
 }
 
 /** A loader class for `new Hls({ loader })` that asks `options.guard` before every request. */

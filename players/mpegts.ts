@@ -115,9 +115,14 @@ export function createMpegtsLoader(mpegts: MpegtsModule, options: PlayerGuardOpt
           }
           const type = response.headers.get('content-type') ?? '';
           const text = opened.readsBody(response.status, type, lengthOf(response.headers.get('content-length'))) ? await readSmallBody(response) : undefined;
-          reporter.settled(opened, await opened.answer({ status: response.status, headers: response.headers, text }));
+          const diagnosis = await opened.answer({ status: response.status, headers: response.headers, text, url: response.redirected ? response.url : undefined });
+          reporter.settled(opened, diagnosis);
           if (this.aborted) return void response.body?.cancel().catch(() => undefined);
-          if (!response.ok || !response.body) return fail(LoaderErrors.HTTP_STATUS_CODE_INVALID, response.status, response.statusText);
+          // A 2xx that is a failure is the panel's replacement clip (a 302 to /auth/…): the banner explains it.
+          if (!response.ok || !response.body || diagnosis) {
+            response.body?.cancel().catch(() => undefined);
+            return fail(LoaderErrors.HTTP_STATUS_CODE_INVALID, response.status, diagnosis?.code ?? response.statusText);
+          }
           if (response.url && response.url !== seek.url) this.onURLRedirect?.(this.seekHandler.removeURLParameters(response.url));
           const length = lengthOf(response.headers.get('content-length'));
           if (length) this.onContentLengthKnown?.(length);

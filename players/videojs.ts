@@ -70,6 +70,7 @@ export function guardVideojs(videojs: VideojsLike, options: PlayerGuardOptions =
                 : opened.answer({
                     status,
                     headers,
+                    url: xhr.responseURL || undefined,
                     text: opened.readsBody(status, headers['content-type'] ?? '', lengthOf(headers['content-length'])) ? heldText(response.body) : undefined,
                   });
           settled.then((diagnosis) => reporter.settled(opened, diagnosis), () => undefined).then(() => callback(error, response));

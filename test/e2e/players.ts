@@ -47,28 +47,28 @@ export type PlayerName = (typeof PLAYERS)[number];
 /** The healthy channel (demo/media fixtures, served by the panel). */
 const CHANNEL = 9001;
 /** What each player loads: HLS for hls.js and video.js, the MPEG-TS for mpegts.js, the MP4 for a plain <video>. */
-function streamPath(player: PlayerName, username: string, password: string): string {
+export function streamPath(player: PlayerName, username: string, password: string): string {
   const u = encodeURIComponent(username);
   const p = encodeURIComponent(password);
   if (player === 'mpegts') return `/live/${u}/${p}/${CHANNEL}.ts`;
   if (player === 'native') return `/movie/${u}/${p}/${CHANNEL}.mp4`;
   return `/live/${u}/${p}/${CHANNEL}.m3u8`;
 }
-const apiPath = (username: string, password: string) => `/player_api.php?username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}`;
+export const apiPath = (username: string, password: string) => `/player_api.php?username=${encodeURIComponent(username)}&password=${encodeURIComponent(password)}`;
 
 /** Credentials that appear nowhere else. */
-const VIEWER = { username: 'pl-viewer-7d2k', password: 'Pw-pl-4hq9' };
+export const VIEWER = { username: 'pl-viewer-7d2k', password: 'Pw-pl-4hq9' };
 const LAPSED = { username: 'pl-lapsed-3m8v', password: 'Pw-lapsed-6tz1' };
 const SINGLE = { username: 'pl-single-9c4r', password: 'Pw-single-2wb5' };
 const ABROAD = { username: 'pl-geo-5n7e', password: 'Pw-geo-8ka3' };
 const WRONG_PASSWORD = 'Wrong-pl-5xk0';
 /** The panel's blocks (seed rules: the 10th failure blocks; strict chain: 40 → permanent). */
-const SEED_BLOCK = 10;
+export const SEED_BLOCK = 10;
 const FIREWALL_DELAY_MS = 4_000;
 const SCENARIO_MS = 15_000;
 const CODES = Object.keys(catalog);
 /** Diagnoses that tell a viewer what to do about the account or the connection: a wrong one misleads. */
-const ACCOUNT_CODES = ['AUTH_FAILED', 'USER_EXPIRED', 'USER_BAN', 'USER_DISABLED', 'USER_ALREADY_CONNECTED', 'PANEL_BLOCK', 'NETWORK_ERROR', 'TIMEOUT'];
+export const ACCOUNT_CODES = ['AUTH_FAILED', 'USER_EXPIRED', 'USER_BAN', 'USER_DISABLED', 'USER_ALREADY_CONNECTED', 'PANEL_BLOCK', 'NETWORK_ERROR', 'TIMEOUT'];
 
 // ── the site ─────────────────────────────────────────────────────────────────
 
@@ -79,7 +79,7 @@ interface Reached {
   readonly path: string;
 }
 
-interface Site {
+export interface Site {
   readonly url: string;
   readonly port: number;
   readonly reached: Reached[];
@@ -87,6 +87,22 @@ interface Site {
 }
 
 let coreBundle: Promise<string> | undefined;
+let adaptersBundle: Promise<string> | undefined;
+/** The player adapters, core and the banner as one IIFE (window.XUX) for the pages' `?adapter=1` (player-pages/adapter.js). */
+function bundleAdapters(): Promise<string> {
+  adaptersBundle ??= build({
+    entryPoints: [join(PAGES, 'adapters-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'XUX',
+    target: 'es2021',
+    write: false,
+    logLevel: 'silent',
+    loader: { '.json': 'json' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+  }).then((result) => result.outputFiles[0]!.text);
+  return adaptersBundle;
+}
 /** core/index.ts as one ES module for the portal page (esbuild, as bench/guarded-fetch.ts does). */
 function bundleCore(): Promise<string> {
   coreBundle ??= build({
@@ -106,8 +122,8 @@ function pageOf(req: IncomingMessage): string {
   return match?.[1] ?? match?.[2] ?? '';
 }
 
-async function startSite(panel: Panel): Promise<Site> {
-  const core = await bundleCore();
+export async function startSite(panel: Panel): Promise<Site> {
+  const [core, adapters] = await Promise.all([bundleCore(), bundleAdapters()]);
   const panelUrl = new URL(panel.url);
   const reached: Reached[] = [];
   const server: Server = createServer((req, res) => {
@@ -122,9 +138,9 @@ async function startSite(panel: Panel): Promise<Site> {
     }
     if (path === '/portal.html') return staticFile(join(PAGES, 'portal.html'), TYPES['.html']!);
     if (path.startsWith('/vendor/') && VENDOR[path.slice(8)]) return staticFile(join(root, VENDOR[path.slice(8)]!), TYPES[extname(path)]!);
-    if (path === '/core.js') {
+    if (path === '/core.js' || path === '/adapters.js') {
       res.writeHead(200, { 'content-type': TYPES['.js']!, 'cache-control': 'no-store' });
-      return res.end(core);
+      return res.end(path === '/core.js' ? core : adapters);
     }
     if (path === '/favicon.ico') {
       res.writeHead(204);
@@ -179,11 +195,11 @@ async function startSite(panel: Panel): Promise<Site> {
 /** The production style (`xcvm`); `XUX_PLAYERS_STYLE=masked` runs against the older masked style. */
 const STYLE = (process.env.XUX_PLAYERS_STYLE ?? 'xcvm') as NonNullable<PanelOptions['style']>;
 
-async function productionPanel(style: PanelOptions['style'] = STYLE): Promise<Panel> {
+export async function productionPanel(style: PanelOptions['style'] = STYLE): Promise<Panel> {
   return startPanel({ port: 0, style, flood: ['seed', 'strict'], firewallDelayMs: FIREWALL_DELAY_MS } as PanelOptions);
 }
 
-function addUsers(panel: Panel): void {
+export function addUsers(panel: Panel): void {
   panel.addUser({ ...VIEWER, expiresInDays: 30, maxConnections: 12 });
   panel.addUser({ ...LAPSED, expiresInDays: -3, maxConnections: 12 });
   panel.addUser({ ...SINGLE, expiresInDays: 30, maxConnections: 1 });
@@ -191,7 +207,7 @@ function addUsers(panel: Panel): void {
 }
 
 /** Holds one of `user`'s connections open (another device watching): an endless live stream, read and dropped. */
-async function holdConnection(panel: Panel, user: { username: string; password: string }): Promise<() => void> {
+export async function holdConnection(panel: Panel, user: { username: string; password: string }): Promise<() => void> {
   const url = new URL(`/live/${user.username}/${user.password}/1001.ts`, panel.url);
   return new Promise((resolveHold, rejectHold) => {
     const req = httpRequest(url, (res) => {
@@ -209,7 +225,7 @@ async function holdConnection(panel: Panel, user: { username: string; password: 
 }
 
 /** Whether the panel ever blocked: its ban list, and the highest seed count it reached (from its log). */
-function panelVerdict(panel: Panel, ip = '127.0.0.1') {
+export function panelVerdict(panel: Panel, ip = '127.0.0.1') {
   const log = panel.log();
   return {
     banList: panel.banList(),
@@ -220,13 +236,13 @@ function panelVerdict(panel: Panel, ip = '127.0.0.1') {
   };
 }
 
-function tally(items: string[]): Record<string, number> {
+export function tally(items: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of items) out[item] = (out[item] ?? 0) + 1;
   return out;
 }
 
-function codesIn(text: string): string[] {
+export function codesIn(text: string): string[] {
   return CODES.filter((code) => new RegExp(`\\b${code}\\b`).test(text));
 }
 
@@ -271,7 +287,7 @@ interface ScenarioResult {
   panelRequests: number;
 }
 
-interface Scenario {
+export interface Scenario {
   readonly id: string;
   readonly title: string;
   /** The banner code each player's page must show (undefined: none, the stream is healthy). */
@@ -289,7 +305,7 @@ interface Scenario {
   readonly login?: boolean;
 }
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   { id: 'a', title: 'a wrong password (fake nginx 404 on the API and on streams)', expect: /\bAUTH_FAILED\b/, credentials: { username: VIEWER.username, password: WRONG_PASSWORD }, login: true },
   { id: 'b', title: 'an expired line (replacement video)', expect: /\bUSER_EXPIRED\b/, credentials: LAPSED },
   {
@@ -312,7 +328,7 @@ const SCENARIOS: Scenario[] = [
   { id: 'e', title: 'a healthy stream (channel 9001, real fixtures)', credentials: VIEWER },
 ];
 
-function report(label: string, data: unknown): void {
+export function report(label: string, data: unknown): void {
   console.log(`[players] ${label} ${JSON.stringify(data)}`);
 }
 

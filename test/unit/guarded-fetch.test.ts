@@ -290,6 +290,34 @@ describe('guardedFetch', () => {
     assert.deepEqual([status.failures, status.diagnosis?.code, status.reason], [0, 'USER_EXPIRED', 'hard-stop']);
   });
 
+
+  it('a stream followed to the replacement clip under /auth/ (the panel’s 302) is the line’s reason, never a login', async () => {
+    const t = setup();
+    t.answer(() => json({ user_info: { auth: 0 } }));
+    await t.get(LOGIN);
+    assert.equal((await t.guard.check(KEY)).failures, 1);
+    t.clock.advance(60_000);
+    t.answer(() => {
+      const clip = new Response(new Uint8Array(188), { status: 200, headers: { 'content-type': 'video/mp2t' } });
+      return Object.defineProperties(clip, { redirected: { value: true }, url: { value: `${PANEL}/auth/connected_limit.ts` } });
+    });
+    const response = await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    const status = await t.guard.check(KEY);
+    assert.equal(responseDiagnosis(response)?.code, 'USER_ALREADY_CONNECTED');
+    assert.deepEqual([status.failures, status.diagnosis?.code], [1, 'USER_ALREADY_CONNECTED'], 'a 200 from the clip would have reset the count as a login');
+  });
+
+  it('a stream’s fake 404 after a wrong login hands back the wrong login, not a missing channel', async () => {
+    const t = setup();
+    const page = '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    t.answer(() => new Response(page, { status: 404, headers: { 'content-type': 'text/html' } }));
+    const login = await t.get(LOGIN);
+    assert.equal(responseDiagnosis(login)?.code, 'AUTH_FAILED');
+    t.clock.advance(60_000);
+    const stream = await t.get(`${PANEL}/live/alice/secret/1001.ts`);
+    assert.equal(responseDiagnosis(stream)?.code, 'AUTH_FAILED');
+    assert.equal((await t.guard.check(KEY)).failures, 2, 'both counted, as the panel counts them');
+  });
   it('holds the 5th distinct MAC failing within 300 s', async () => {
     const t = setup();
     t.answer(() => json({ js: { token: null } }));

@@ -13,6 +13,10 @@
  *   lastErrors    the last few error descriptions (newest last)
  *   login         the sign-in's HTTP status (or 'error'), when `login` was given
  */
+if (/[?&]adapter=1(?:&|$)/.test(location.search)) {
+  // Parser-blocking on purpose: the adapter must be there before the page's player script runs.
+  document.write('<script src="/adapters.js"><\/script><script src="adapter.js"><\/script>');
+}
 (function () {
   'use strict';
   const params = new URLSearchParams(location.search);
@@ -99,7 +103,8 @@
     };
     const login = params.get('login');
     if (!login) return run();
-    fetch(login, { cache: 'no-store' })
+    // With the adapter (adapter.js) the sign-in goes through guardedFetch and the page's guard, as a portal's does.
+    (window.__xux ? window.__xux.signIn(login) : fetch(login, { cache: 'no-store' }))
       .then((response) => {
         stats.login = response.status;
         return response.text();

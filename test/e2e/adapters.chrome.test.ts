@@ -1,0 +1,3 @@
+import { adaptersSuite } from './adapters.js';
+
+adaptersSuite('chrome');
