@@ -163,7 +163,7 @@ async function shootCard(page, selector, name) {
 
 /** Waits until the player's video has advanced `seconds` (a picture is on screen). */
 async function waitPlaying(page, seconds = 1.5) {
-  await page.waitForFunction((s) => document.querySelector('#video').currentTime > s && document.querySelector('#video').readyState >= 2, { timeout: 20_000 }, seconds);
+  await page.waitForFunction((s) => document.querySelector('#video').currentTime > s && document.querySelector('#video').readyState >= 2 && document.querySelector('#player').classList.contains('ok'), { timeout: 20_000 }, seconds);
 }
 
 /** Clicks the player's failure button `label` and waits for the banner over the player to show `code`. */
