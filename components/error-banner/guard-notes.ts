@@ -39,7 +39,7 @@ export function guardView(
 /** "Try again in 42 seconds" / "in 5 minutes". */
 export function countdownText(t: Translate, secondsLeft: number): string {
   return secondsLeft >= 120
-    ? t('xtream-ui:retry.inMinutes', { count: Math.ceil(secondsLeft / 60) })
+    ? t('xtream-ui:retry.inMinutes', { count: Math.round(secondsLeft / 60) })
     : t('xtream-ui:retry.inSeconds', { count: Math.max(1, Math.ceil(secondsLeft)) });
 }
 

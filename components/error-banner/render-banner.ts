@@ -159,7 +159,7 @@ export function renderBanner(diagnosis: Diagnosis, t: Translate, options: Banner
                 ? html`<span class="label">${t('xtream-ui:banner.serverSaid')}</span><p class="server-message" part="server-message" dir=auto>${diagnosis.serverMessage}</p>`
                 : nothing}
               ${diagnosis.details
-                ? html`<span class="label">${t('xtream-ui:banner.additionalInfo')}</span><p class="server-details" part="server-details" >${diagnosis.details}</p>`
+                ? html`<span class="label">${t('xtream-ui:banner.additionalInfo')}</span><p class="server-details" part="server-details" dir="auto">${diagnosis.details}</p>`
                 : nothing}
             </div>`
           : nothing}

@@ -63,6 +63,8 @@ describe('<xtream-error-banner>', () => {
     assert.equal(element.shown?.code, 'INVOICE_FINALISED');
     assert.equal(part(element, 'server-message')?.textContent, 'Invoice 42 is final');
     assert.equal(part(element, 'server-details')?.textContent, 'inv_42');
+    // Server text is direction-isolated: an English message keeps its period at the end in an Arabic banner.
+    assert.deepEqual([part(element, 'server-message')?.getAttribute('dir'), part(element, 'server-details')?.getAttribute('dir')], ['auto', 'auto']);
     assert.includes(part(element, 'server')!.textContent!, enUi.banner.serverSaid);
   });
 
@@ -283,8 +285,8 @@ describe('<xtream-error-banner> bound to a flood guard', () => {
     const countdown = () => part(element, 'countdown')!.textContent!;
     const left = () => (status.retryAt! - clock.now()) / 1000;
     assert.ok(left() >= 300 && left() < 310, `about five minutes (${left()} s)`);
-    // Rounded up: never promise a retry earlier than the guard allows.
-    assert.equal(countdown(), enUi.retry.inMinutes_other.replace('{{count}}', String(Math.ceil(left() / 60))));
+    // Minutes rounded the way a person reads them: a five-minute block (plus the guard's few seconds of jitter) says 5, never 6.
+    assert.equal(countdown(), enUi.retry.inMinutes_other.replace('{{count}}', '5'));
     assert.ok(!retry || retry.getAttribute('aria-disabled') === 'true', 'retry unavailable');
     await waitFor(() => spoken.messages.length, 'start announced');
     assert.match(spoken.messages.join('|'), /^Retrying is paused until [^|]+$/);
