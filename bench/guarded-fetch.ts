@@ -140,7 +140,7 @@ async function readStream(fetcher: Fetcher, url: string): Promise<StreamRun> {
 }
 
 /** Waits for a child's "listening on http://…" line. */
-export async function listening(child: ChildProcess, what: string): Promise<string> {
+async function listening(child: ChildProcess, what: string): Promise<string> {
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -164,14 +164,19 @@ async function startPanelProcess(): Promise<{ url: string; child: ChildProcess }
   return { url: await listening(child, 'the panel'), child };
 }
 
-/** A media server that costs next to nothing: one pre-made 1 MB buffer, written until `size` bytes are sent. */
+/** A media server that costs next to nothing: one pre-made 1 MB buffer, written until `size` bytes are sent (`/`: a blank page). */
 const MEDIA_SERVER = `
 import { createServer } from 'node:http';
 const chunk = Buffer.alloc(1 << 20);
 for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
 const server = createServer((req, res) => {
-  const size = Number(new URL(req.url, 'http://x').searchParams.get('size') ?? 0);
-  res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': size, 'Accept-Ranges': 'bytes' });
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    return res.end('<!doctype html><title>bench</title>');
+  }
+  const size = Number(url.searchParams.get('size') ?? 0);
+  res.writeHead(200, { 'Content-Type': url.pathname.endsWith('.ts') ? 'video/mp2t' : 'video/mp4', 'Content-Length': size, 'Accept-Ranges': 'bytes' });
   let left = size;
   const pump = () => {
     while (left > 0) {
@@ -183,10 +188,11 @@ const server = createServer((req, res) => {
   };
   pump();
 });
+server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
-async function startMediaServer(): Promise<{ url: string; child: ChildProcess }> {
+export async function startMediaServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--input-type=module', '-e', MEDIA_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   return { url: await listening(child, 'the media server'), child };
 }

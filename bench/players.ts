@@ -18,10 +18,9 @@
  */
 import { build, type Plugin } from 'esbuild';
 import puppeteer from 'puppeteer-core';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { listening } from './guarded-fetch.js';
+import { startMediaServer } from './guarded-fetch.js';
 import type { BenchRow } from './run.js';
 import { median, minus, over, paired } from './stats.js';
 
@@ -36,39 +35,6 @@ const LARGE_BYTES = 32 * MB;
 const LARGE_ROUNDS = 10;
 const LIVE_BYTES = 64 * MB;
 const LIVE_ROUNDS = 10;
-
-/** A page, and media bodies of `?size=` bytes from one pre-made buffer, at any path (`video/mp2t`). */
-const MEDIA_SERVER = `
-import { createServer } from 'node:http';
-const chunk = Buffer.alloc(1 << 20);
-for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
-const server = createServer((req, res) => {
-  const url = new URL(req.url, 'http://x');
-  if (url.pathname === '/') {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    return res.end('<!doctype html><title>players bench</title>');
-  }
-  const size = Number(url.searchParams.get('size') ?? 0);
-  res.writeHead(200, { 'Content-Type': 'video/mp2t', 'Content-Length': size });
-  let left = size;
-  const pump = () => {
-    while (left > 0) {
-      const n = Math.min(left, chunk.length);
-      left -= n;
-      if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void res.once('drain', pump);
-    }
-    res.end();
-  };
-  pump();
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
-`;
-
-async function startMediaServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', MEDIA_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return { url: await listening(child, 'the media server'), child };
-}
 
 /** Everything under core/ left out: what an adapter adds to a portal that has `xtream-error-ux/core`. */
 const coreExternal: Plugin = {
