@@ -20,6 +20,7 @@ import {
   addUsers,
   apiPath,
   codesIn,
+  noteBanner,
   panelVerdict,
   productionPanel,
   report,
@@ -121,11 +122,7 @@ export function adaptersSuite(name: BrowserName): void {
             ADAPTED.map(async (player) => {
               const text = await adapterBanner(windows.get(player)!).catch(() => '');
               if (text) lastBanner.set(player, text);
-              const codes = codesIn(text);
-              for (const code of codes) banner.get(player)!.add(code);
-              const list = history.get(player)!;
-              const now = codes.join('+') || '-';
-              if (!list.length ? now !== '-' : !list[list.length - 1]!.endsWith(` ${now}`)) list.push(`${at - start} ${now}`);
+              noteBanner(text, at - start, banner.get(player)!, history.get(player)!);
             }),
           );
           if (healthy) {

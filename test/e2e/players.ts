@@ -328,6 +328,14 @@ export const SCENARIOS: Scenario[] = [
   { id: 'e', title: 'a healthy stream (channel 9001, real fixtures)', credentials: VIEWER },
 ];
 
+/** One sample of a banner's text: its codes into `seen`, and into `history` (`<ms> CODE+CODE`, `-` for none) when they changed. */
+export function noteBanner(text: string, elapsed: number, seen: Set<string>, history: string[]): void {
+  const codes = codesIn(text);
+  for (const code of codes) seen.add(code);
+  const now = codes.join('+') || '-';
+  if (!history.length ? now !== '-' : !history[history.length - 1]!.endsWith(` ${now}`)) history.push(`${elapsed} ${now}`);
+}
+
 export function report(label: string, data: unknown): void {
   console.log(`[players] ${label} ${JSON.stringify(data)}`);
 }
@@ -396,11 +404,7 @@ export function playersSuite(name: BrowserName): void {
             PLAYERS.map(async (player) => {
               const text = await bannerText(windows.get(player)!).catch(() => '');
               if (text) lastBanner.set(player, text);
-              const codes = codesIn(text);
-              for (const code of codes) banner.get(player)!.add(code);
-              const list = history.get(player)!;
-              const now = codes.join('+') || '-';
-              if (!list.length ? now !== '-' : !list[list.length - 1]!.endsWith(` ${now}`)) list.push(`${at - start} ${now}`);
+              noteBanner(text, at - start, banner.get(player)!, history.get(player)!);
             }),
           );
           if (healthy) {
